@@ -1,0 +1,50 @@
+package dev.larder;
+
+/**
+ * An immutable snapshot of a cache's counters, summed over its segments (each segment is read
+ * under its lock, so each segment's share is consistent; the sum is not one atomic instant).
+ *
+ * @param hitCount           lookups that found a live entry ({@code get}, not {@code peek})
+ * @param missCount          lookups that found nothing, or an expired entry
+ * @param putCount           values stored by put, putIfAbsent and replace
+ * @param overwriteCount     puts that replaced a live entry's value (in place or by relocation)
+ * @param removalCount       entries removed by {@code remove}
+ * @param evictionCount      live entries evicted to make room
+ * @param expirationCount    expired entries reclaimed, on access or by eviction
+ * @param rejectionCount     writes refused because the entry exceeds the per-entry limit
+ * @param secondChanceCount  entries moved from the ring head to its tail instead of being evicted
+ * @param entryCount         live entries (expired entries not yet noticed are included)
+ * @param usedBytes          off-heap bytes in use: ring bytes between head and tail plus the index
+ * @param allocatedBytes     off-heap bytes allocated: rings plus indexes; never above capacity
+ * @param capacityBytes      the configured capacity
+ * @param memoryBackend      the backend in use
+ */
+public record CacheStats(
+    long hitCount,
+    long missCount,
+    long putCount,
+    long overwriteCount,
+    long removalCount,
+    long evictionCount,
+    long expirationCount,
+    long rejectionCount,
+    long secondChanceCount,
+    long entryCount,
+    long usedBytes,
+    long allocatedBytes,
+    long capacityBytes,
+    MemoryBackend memoryBackend)
+{
+    /** @return hits + misses. */
+    public long requestCount()
+    {
+        return hitCount + missCount;
+    }
+
+    /** @return hits / requests, or 1.0 when there were no requests (as Caffeine reports it). */
+    public double hitRate()
+    {
+        final long requests = requestCount();
+        return requests == 0 ? 1.0 : (double)hitCount / requests;
+    }
+}

@@ -1,0 +1,641 @@
+package dev.larder;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.larder.internal.Hashing;
+import dev.larder.internal.MemoryKind;
+import dev.larder.internal.OffHeapAllocator;
+import dev.larder.internal.Segment;
+import dev.larder.internal.SegmentStat;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * An off-heap, zero-GC cache of byte keys and values. Entries live in direct memory that the
+ * garbage collector never scans; the on-heap footprint is a few objects per segment whatever the
+ * entry count.
+ *
+ * <pre>{@code
+ * try (OffHeapCache cache = OffHeapCache.builder()
+ *         .capacity(512L << 20)              // 512 MiB off-heap, index included
+ *         .defaultTtl(Duration.ofMinutes(10))
+ *         .build()) {
+ *     cache.put(key, value);
+ *     byte[] hit = cache.get(key);           // null when absent or expired
+ * }
+ * }</pre>
+ *
+ * <h2>Keys and values</h2>
+ * Every operation comes keyed three ways: by {@code byte[]}, by a {@code long} (the 8 bytes of its
+ * big-endian encoding, so {@code get(42L)} and {@code get(bigEndianBytesOf(42L))} are the same
+ * key), and by a range of an Agrona {@link DirectBuffer}. Keys are compared in full, never by hash
+ * alone. Keys and values may be empty. A key is at most 65535 bytes and key + value at most
+ * {@link #maxEntrySize()} (a quarter of a segment's ring, minus a 24-byte header); larger writes
+ * are refused: the call returns {@code false} and {@link CacheStats#rejectionCount()} counts it.
+ *
+ * <h2>Allocation</h2>
+ * {@code put} and the copying {@code get(key, dst)} variants allocate nothing on the heap;
+ * {@code get(key)} allocates only the returned array.
+ *
+ * <h2>Expiry</h2>
+ * Per-entry time to live with millisecond precision, from 1 ms to {@link #MAX_TTL}. Expired
+ * entries are never returned; they are reclaimed when touched and by eviction.
+ *
+ * <h2>Threads and closing</h2>
+ * All methods are thread-safe. {@link #close()} frees the off-heap memory at once; every call
+ * after it, including calls racing with it, throws {@code IllegalStateException("cache is closed")}
+ * and never touches freed memory.
+ */
+public final class OffHeapCache implements AutoCloseable
+{
+    /** Shortest time to live accepted. */
+    public static final Duration MIN_TTL = Duration.ofMillis(1);
+
+    /** Longest time to live accepted. */
+    public static final Duration MAX_TTL = Duration.ofDays(365_000);
+
+    /** What {@link #ttlMillis(byte[])} returns for an entry that never expires. */
+    public static final long NO_EXPIRY = Long.MAX_VALUE;
+
+    /** What {@link #ttlMillis(byte[])} and the copying gets return for an absent key. */
+    public static final int ABSENT = -1;
+
+    private static final Duration FOREVER = ChronoUnit.FOREVER.getDuration();
+
+    private final Segment[] segments;
+    private final int segmentMask;
+    private final long seed;
+    private final long defaultTtlMillis;
+    private final long capacity;
+    private final long allocatedBytes;
+    private final long indexBytes;
+    private final int maxEntrySize;
+    private final MemoryBackend backend;
+    private final OffHeapAllocator allocator;
+    private volatile boolean closed;
+
+    OffHeapCache(
+        final Segment[] segments,
+        final long seed,
+        final long defaultTtlMillis,
+        final long capacity,
+        final long indexBytes,
+        final MemoryKind kind,
+        final OffHeapAllocator allocator)
+    {
+        this.segments = segments;
+        this.segmentMask = segments.length - 1;
+        this.seed = seed;
+        this.defaultTtlMillis = defaultTtlMillis;
+        this.capacity = capacity;
+        this.indexBytes = indexBytes;
+        this.allocatedBytes = allocator.allocatedBytes();
+        this.maxEntrySize = segments[0].maxKeyPlusValue();
+        this.backend = kind == MemoryKind.AGRONA ? MemoryBackend.AGRONA : MemoryBackend.JDK;
+        this.allocator = allocator;
+    }
+
+    /** @return a builder; see {@link OffHeapCacheBuilder} for the options. */
+    public static OffHeapCacheBuilder builder()
+    {
+        return new OffHeapCacheBuilder();
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // put
+    // ----------------------------------------------------------------------------------------------
+
+    /**
+     * Stores a value with the default time to live.
+     *
+     * @return true when stored; false when the entry exceeds {@link #maxEntrySize()} (counted as a
+     *     rejection; the cache is unchanged)
+     */
+    public boolean put(final byte[] key, final byte[] value)
+    {
+        return put(key, value, defaultTtlMillis, Segment.PUT);
+    }
+
+    /** Stores a value that expires after {@code ttl}; see {@link #put(byte[], byte[])}. */
+    public boolean put(final byte[] key, final byte[] value, final Duration ttl)
+    {
+        return put(key, value, ttlMillisOf(ttl), Segment.PUT);
+    }
+
+    /** Stores a value under a {@code long} key; see {@link #put(byte[], byte[])}. */
+    public boolean put(final long key, final byte[] value)
+    {
+        return put(key, value, defaultTtlMillis, Segment.PUT);
+    }
+
+    /** Stores a value under a {@code long} key that expires after {@code ttl}. */
+    public boolean put(final long key, final byte[] value, final Duration ttl)
+    {
+        return put(key, value, ttlMillisOf(ttl), Segment.PUT);
+    }
+
+    /** Stores a value from a buffer range under a buffer-range key; allocation-free. */
+    public boolean put(
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        return put(key, keyOffset, keyLength, value, valueOffset, valueLength, defaultTtlMillis, Segment.PUT);
+    }
+
+    /** Stores a value from a buffer range that expires after {@code ttl}. */
+    public boolean put(
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final DirectBuffer value, final int valueOffset, final int valueLength, final Duration ttl)
+    {
+        return put(key, keyOffset, keyLength, value, valueOffset, valueLength, ttlMillisOf(ttl), Segment.PUT);
+    }
+
+    /**
+     * Stores a value only when the key has no live entry.
+     *
+     * @return true when stored; false when a live entry exists or the entry is too large
+     */
+    public boolean putIfAbsent(final byte[] key, final byte[] value)
+    {
+        return put(key, value, defaultTtlMillis, Segment.PUT_IF_ABSENT);
+    }
+
+    /** {@link #putIfAbsent(byte[], byte[])} with a time to live. */
+    public boolean putIfAbsent(final byte[] key, final byte[] value, final Duration ttl)
+    {
+        return put(key, value, ttlMillisOf(ttl), Segment.PUT_IF_ABSENT);
+    }
+
+    /** {@link #putIfAbsent(byte[], byte[])} for a {@code long} key. */
+    public boolean putIfAbsent(final long key, final byte[] value)
+    {
+        return put(key, value, defaultTtlMillis, Segment.PUT_IF_ABSENT);
+    }
+
+    /** {@link #putIfAbsent(byte[], byte[])} for buffer ranges. */
+    public boolean putIfAbsent(
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        return put(key, keyOffset, keyLength, value, valueOffset, valueLength, defaultTtlMillis, Segment.PUT_IF_ABSENT);
+    }
+
+    /**
+     * Stores a value only when the key has a live entry; the new value gets the default time to live.
+     *
+     * @return true when replaced; false when absent or the entry is too large
+     */
+    public boolean replace(final byte[] key, final byte[] value)
+    {
+        return put(key, value, defaultTtlMillis, Segment.REPLACE);
+    }
+
+    /** {@link #replace(byte[], byte[])} with a time to live. */
+    public boolean replace(final byte[] key, final byte[] value, final Duration ttl)
+    {
+        return put(key, value, ttlMillisOf(ttl), Segment.REPLACE);
+    }
+
+    /** {@link #replace(byte[], byte[])} for a {@code long} key. */
+    public boolean replace(final long key, final byte[] value)
+    {
+        return put(key, value, defaultTtlMillis, Segment.REPLACE);
+    }
+
+    /** {@link #replace(byte[], byte[])} for buffer ranges. */
+    public boolean replace(
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        return put(key, keyOffset, keyLength, value, valueOffset, valueLength, defaultTtlMillis, Segment.REPLACE);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // get and peek
+    // ----------------------------------------------------------------------------------------------
+
+    /** @return a copy of the value, or null when absent or expired. Counts a hit or a miss. */
+    public byte[] get(final byte[] key)
+    {
+        requireNonNull(key, "key");
+        final long hash = Hashing.hash(key, 0, key.length, seed);
+        return segment(hash).get(hash, key, 0, 0, key.length, true);
+    }
+
+    /** @return a copy of the value, or null when absent or expired. */
+    public byte[] get(final long key)
+    {
+        final long hash = Hashing.hash(key, seed);
+        return segment(hash).get(hash, null, key, 0, Long.BYTES, true);
+    }
+
+    /** @return a copy of the value, or null when absent or expired. */
+    public byte[] get(final DirectBuffer key, final int keyOffset, final int keyLength)
+    {
+        checkRange(key, "key", keyOffset, keyLength);
+        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        return segment(hash).get(hash, key, 0, keyOffset, keyLength, true);
+    }
+
+    /**
+     * Copies the value into {@code dst} from index 0, when it fits; allocation-free.
+     *
+     * @return the value's length (copied only when {@code <= dst.length}, so a caller can retry
+     *     with a larger array), or {@link #ABSENT}
+     */
+    public int get(final byte[] key, final byte[] dst)
+    {
+        requireNonNull(key, "key");
+        requireNonNull(dst, "dst");
+        final long hash = Hashing.hash(key, 0, key.length, seed);
+        return segment(hash).get(hash, key, 0, 0, key.length, dst, 0, dst.length, true);
+    }
+
+    /** {@link #get(byte[], byte[])} for a {@code long} key. */
+    public int get(final long key, final byte[] dst)
+    {
+        requireNonNull(dst, "dst");
+        final long hash = Hashing.hash(key, seed);
+        return segment(hash).get(hash, null, key, 0, Long.BYTES, dst, 0, dst.length, true);
+    }
+
+    /**
+     * Copies the value into {@code dst} at {@code dstOffset} when it fits (an expandable buffer
+     * always fits); allocation-free.
+     *
+     * @return the value's length, or {@link #ABSENT}
+     */
+    public int get(
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final MutableDirectBuffer dst, final int dstOffset)
+    {
+        checkRange(key, "key", keyOffset, keyLength);
+        final int room = room(dst, dstOffset);
+        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        return segment(hash).get(hash, key, 0, keyOffset, keyLength, dst, dstOffset, room, true);
+    }
+
+    /** {@link #get(DirectBuffer, int, int, MutableDirectBuffer, int)} for a {@code long} key. */
+    public int get(final long key, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        final int room = room(dst, dstOffset);
+        final long hash = Hashing.hash(key, seed);
+        return segment(hash).get(hash, null, key, 0, Long.BYTES, dst, dstOffset, room, true);
+    }
+
+    /** Like {@link #get(byte[])} but counts nothing and does not refresh the entry's recency. */
+    public byte[] peek(final byte[] key)
+    {
+        requireNonNull(key, "key");
+        final long hash = Hashing.hash(key, 0, key.length, seed);
+        return segment(hash).get(hash, key, 0, 0, key.length, false);
+    }
+
+    /** Like {@link #get(long)} but counts nothing and does not refresh the entry's recency. */
+    public byte[] peek(final long key)
+    {
+        final long hash = Hashing.hash(key, seed);
+        return segment(hash).get(hash, null, key, 0, Long.BYTES, false);
+    }
+
+    /** Like {@link #get(byte[], byte[])} but counts nothing and does not refresh recency. */
+    public int peek(final byte[] key, final byte[] dst)
+    {
+        requireNonNull(key, "key");
+        requireNonNull(dst, "dst");
+        final long hash = Hashing.hash(key, 0, key.length, seed);
+        return segment(hash).get(hash, key, 0, 0, key.length, dst, 0, dst.length, false);
+    }
+
+    /** Like {@link #get(DirectBuffer, int, int, MutableDirectBuffer, int)} but counts nothing. */
+    public int peek(
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final MutableDirectBuffer dst, final int dstOffset)
+    {
+        checkRange(key, "key", keyOffset, keyLength);
+        final int room = room(dst, dstOffset);
+        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        return segment(hash).get(hash, key, 0, keyOffset, keyLength, dst, dstOffset, room, false);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // remove, containsKey, touch, ttl
+    // ----------------------------------------------------------------------------------------------
+
+    /** @return true when a live entry was removed. */
+    public boolean remove(final byte[] key)
+    {
+        requireNonNull(key, "key");
+        final long hash = Hashing.hash(key, 0, key.length, seed);
+        return segment(hash).remove(hash, key, 0, 0, key.length);
+    }
+
+    /** @return true when a live entry was removed. */
+    public boolean remove(final long key)
+    {
+        final long hash = Hashing.hash(key, seed);
+        return segment(hash).remove(hash, null, key, 0, Long.BYTES);
+    }
+
+    /** @return true when a live entry was removed. */
+    public boolean remove(final DirectBuffer key, final int keyOffset, final int keyLength)
+    {
+        checkRange(key, "key", keyOffset, keyLength);
+        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        return segment(hash).remove(hash, key, 0, keyOffset, keyLength);
+    }
+
+    /** @return true when the key has a live entry; counts nothing, does not refresh recency. */
+    public boolean containsKey(final byte[] key)
+    {
+        requireNonNull(key, "key");
+        final long hash = Hashing.hash(key, 0, key.length, seed);
+        return segment(hash).contains(hash, key, 0, 0, key.length);
+    }
+
+    /** @return true when the key has a live entry. */
+    public boolean containsKey(final long key)
+    {
+        final long hash = Hashing.hash(key, seed);
+        return segment(hash).contains(hash, null, key, 0, Long.BYTES);
+    }
+
+    /** @return true when the key has a live entry. */
+    public boolean containsKey(final DirectBuffer key, final int keyOffset, final int keyLength)
+    {
+        checkRange(key, "key", keyOffset, keyLength);
+        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        return segment(hash).contains(hash, key, 0, keyOffset, keyLength);
+    }
+
+    /**
+     * Gives a live entry a new time to live, counted from now; the value is unchanged.
+     *
+     * @return true when the key has a live entry
+     */
+    public boolean touch(final byte[] key, final Duration ttl)
+    {
+        requireNonNull(key, "key");
+        final long ttlMillis = ttlMillisOf(ttl);
+        final long hash = Hashing.hash(key, 0, key.length, seed);
+        return segment(hash).touch(hash, key, 0, 0, key.length, ttlMillis);
+    }
+
+    /** {@link #touch(byte[], Duration)} for a {@code long} key. */
+    public boolean touch(final long key, final Duration ttl)
+    {
+        final long ttlMillis = ttlMillisOf(ttl);
+        final long hash = Hashing.hash(key, seed);
+        return segment(hash).touch(hash, null, key, 0, Long.BYTES, ttlMillis);
+    }
+
+    /** {@link #touch(byte[], Duration)} for a buffer-range key. */
+    public boolean touch(final DirectBuffer key, final int keyOffset, final int keyLength, final Duration ttl)
+    {
+        checkRange(key, "key", keyOffset, keyLength);
+        final long ttlMillis = ttlMillisOf(ttl);
+        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        return segment(hash).touch(hash, key, 0, keyOffset, keyLength, ttlMillis);
+    }
+
+    /**
+     * @return the remaining time to live; {@code ChronoUnit.FOREVER.getDuration()} for an entry
+     *     that never expires; null when absent or expired
+     */
+    public Duration ttl(final byte[] key)
+    {
+        return durationOf(ttlMillis(key));
+    }
+
+    /** {@link #ttl(byte[])} for a {@code long} key. */
+    public Duration ttl(final long key)
+    {
+        return durationOf(ttlMillis(key));
+    }
+
+    /**
+     * Allocation-free {@link #ttl(byte[])}.
+     *
+     * @return remaining milliseconds, {@link #NO_EXPIRY}, or {@link #ABSENT}
+     */
+    public long ttlMillis(final byte[] key)
+    {
+        requireNonNull(key, "key");
+        final long hash = Hashing.hash(key, 0, key.length, seed);
+        return segment(hash).ttlMillis(hash, key, 0, 0, key.length);
+    }
+
+    /** {@link #ttlMillis(byte[])} for a {@code long} key. */
+    public long ttlMillis(final long key)
+    {
+        final long hash = Hashing.hash(key, seed);
+        return segment(hash).ttlMillis(hash, null, key, 0, Long.BYTES);
+    }
+
+    /** {@link #ttlMillis(byte[])} for a buffer-range key. */
+    public long ttlMillis(final DirectBuffer key, final int keyOffset, final int keyLength)
+    {
+        checkRange(key, "key", keyOffset, keyLength);
+        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        return segment(hash).ttlMillis(hash, key, 0, keyOffset, keyLength);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Whole cache
+    // ----------------------------------------------------------------------------------------------
+
+    /** Removes every entry, one segment at a time. Statistics are kept. */
+    public void clear()
+    {
+        for (final Segment segment : segments)
+        {
+            segment.clear();
+        }
+    }
+
+    /** @return a snapshot of the counters. */
+    public CacheStats stats()
+    {
+        final long[] totals = new long[SegmentStat.values().length];
+        for (final Segment segment : segments)
+        {
+            segment.addStatsTo(totals);
+        }
+        return new CacheStats(
+            totals[SegmentStat.HITS.ordinal()],
+            totals[SegmentStat.MISSES.ordinal()],
+            totals[SegmentStat.PUTS.ordinal()],
+            totals[SegmentStat.OVERWRITES.ordinal()],
+            totals[SegmentStat.REMOVALS.ordinal()],
+            totals[SegmentStat.EVICTIONS.ordinal()],
+            totals[SegmentStat.EXPIRATIONS.ordinal()],
+            totals[SegmentStat.REJECTIONS.ordinal()],
+            totals[SegmentStat.MOVES.ordinal()],
+            totals[SegmentStat.ENTRIES.ordinal()],
+            totals[SegmentStat.RING_USED.ordinal()] + indexBytes,
+            allocatedBytes,
+            capacity,
+            backend);
+    }
+
+    /** @return the live entry count (expired entries not yet noticed included). */
+    public long size()
+    {
+        return stats().entryCount();
+    }
+
+    /** @return the largest key length + value length accepted. */
+    public int maxEntrySize()
+    {
+        return maxEntrySize;
+    }
+
+    /** @return the configured capacity in bytes. */
+    public long capacity()
+    {
+        return capacity;
+    }
+
+    /** @return the number of segments. */
+    public int segmentCount()
+    {
+        return segments.length;
+    }
+
+    /** @return the memory-access backend in use. */
+    public MemoryBackend memoryBackend()
+    {
+        return backend;
+    }
+
+    /** @return true once {@link #close()} has been called. */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Frees the off-heap memory now. Idempotent. Waits for calls in progress on each segment, then
+     * makes every later call throw {@code IllegalStateException("cache is closed")}.
+     */
+    @Override
+    public void close()
+    {
+        synchronized (this)
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+            for (final Segment segment : segments)
+            {
+                segment.close();
+            }
+            allocator.freeAll();
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "OffHeapCache{capacity=" + capacity + ", segments=" + segments.length + ", memoryBackend=" + backend +
+            ", maxEntrySize=" + maxEntrySize + (closed ? ", closed" : "") + "}";
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Internals
+    // ----------------------------------------------------------------------------------------------
+
+    /** For tests: checks every segment's ring and index agree. */
+    void verifyInvariants()
+    {
+        for (final Segment segment : segments)
+        {
+            segment.verifyInvariants();
+        }
+    }
+
+    Segment[] segments()
+    {
+        return segments;
+    }
+
+    private Segment segment(final long hash)
+    {
+        return segments[(int)hash & segmentMask];
+    }
+
+    private boolean put(final byte[] key, final byte[] value, final long ttlMillis, final int mode)
+    {
+        requireNonNull(key, "key");
+        requireNonNull(value, "value");
+        final long hash = Hashing.hash(key, 0, key.length, seed);
+        return segment(hash).put(hash, key, 0, 0, key.length, value, 0, value.length, ttlMillis, mode);
+    }
+
+    private boolean put(final long key, final byte[] value, final long ttlMillis, final int mode)
+    {
+        requireNonNull(value, "value");
+        final long hash = Hashing.hash(key, seed);
+        return segment(hash).put(hash, null, key, 0, Long.BYTES, value, 0, value.length, ttlMillis, mode);
+    }
+
+    private boolean put(
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final DirectBuffer value, final int valueOffset, final int valueLength,
+        final long ttlMillis, final int mode)
+    {
+        checkRange(key, "key", keyOffset, keyLength);
+        checkRange(value, "value", valueOffset, valueLength);
+        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        return segment(hash).put(hash, key, 0, keyOffset, keyLength, value, valueOffset, valueLength, ttlMillis, mode);
+    }
+
+    private static void checkRange(final DirectBuffer buffer, final String name, final int offset, final int length)
+    {
+        requireNonNull(buffer, name);
+        if (offset < 0 || length < 0 || offset > buffer.capacity() - length)
+        {
+            throw new IndexOutOfBoundsException(name + " range must lie inside the buffer: " + name + "Offset=" +
+                offset + ", " + name + "Length=" + length + ", capacity=" + buffer.capacity());
+        }
+    }
+
+    private static int room(final MutableDirectBuffer dst, final int dstOffset)
+    {
+        requireNonNull(dst, "dst");
+        if (dstOffset < 0 || dstOffset > dst.capacity() && !dst.isExpandable())
+        {
+            throw new IndexOutOfBoundsException("dstOffset must lie inside the buffer: dstOffset=" + dstOffset +
+                ", capacity=" + dst.capacity());
+        }
+        return dst.isExpandable() ? Integer.MAX_VALUE - dstOffset : dst.capacity() - dstOffset;
+    }
+
+    /**
+     * @return the ttl in ms
+     * @throws IllegalArgumentException unless 1 ms &lt;= ttl &lt;= {@link #MAX_TTL}
+     */
+    static long ttlMillisOf(final Duration ttl)
+    {
+        requireNonNull(ttl, "ttl");
+        if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0)
+        {
+            throw new IllegalArgumentException("ttl must be at least 1 ms and at most " + MAX_TTL.toDays() +
+                " days: ttl=" + ttl);
+        }
+        return ttl.toMillis();
+    }
+
+    private static Duration durationOf(final long ttlMillis)
+    {
+        if (ttlMillis == ABSENT)
+        {
+            return null;
+        }
+        return ttlMillis == NO_EXPIRY ? FOREVER : Duration.ofMillis(ttlMillis);
+    }
+}

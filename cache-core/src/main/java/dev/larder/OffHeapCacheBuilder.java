@@ -1,0 +1,271 @@
+package dev.larder;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.larder.internal.EntryDescriptor;
+import dev.larder.internal.IndexDescriptor;
+import dev.larder.internal.Memories;
+import dev.larder.internal.Memory;
+import dev.larder.internal.MemoryKind;
+import dev.larder.internal.MillisClock;
+import dev.larder.internal.OffHeapAllocator;
+import dev.larder.internal.Segment;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+
+/**
+ * Configures and builds an {@link OffHeapCache}. Each setter validates its argument at once; rules
+ * that involve several options are checked by {@link #build()}. Messages state the rule, then the
+ * values.
+ *
+ * <table>
+ *   <caption>Options</caption>
+ *   <tr><th>option</th><th>meaning</th><th>default</th></tr>
+ *   <tr><td>{@link #capacity(long)}</td><td>off-heap bytes for everything: rings, indexes
+ *       and headers. At least 4096 bytes per segment, at most 2147483640 per segment.</td>
+ *       <td>required</td></tr>
+ *   <tr><td>{@link #segments(int)}</td><td>lock stripes; a power of two from 1 to 65536</td>
+ *       <td>256</td></tr>
+ *   <tr><td>{@link #expectedEntrySize(int)}</td><td>typical key + value bytes; sizes the index
+ *       so that it fills about when the ring does</td><td>100</td></tr>
+ *   <tr><td>{@link #defaultTtl(Duration)}</td><td>time to live of entries put without one;
+ *       1 ms to {@link OffHeapCache#MAX_TTL}</td><td>no expiry</td></tr>
+ *   <tr><td>{@link #ticker(Ticker)}</td><td>time source for expiry</td>
+ *       <td>{@link Ticker#systemTicker()}</td></tr>
+ *   <tr><td>{@link #hashSeed(long)}</td><td>seed of the key hash</td>
+ *       <td>random per cache, so crafted keys cannot flood one probe chain</td></tr>
+ *   <tr><td>{@link #memoryBackend(MemoryBackend)}</td><td>how memory is accessed</td>
+ *       <td>{@link MemoryBackend#AUTO}</td></tr>
+ * </table>
+ *
+ * <h2>Memory budget</h2>
+ * Each segment gets {@code capacity / segments} bytes, split between its index (8-byte slots, kept
+ * at most 75% full) and its ring. The split assumes entries of {@code expectedEntrySize} bytes plus
+ * the 24-byte header. Nothing grows afterwards: when the index or the ring is full, the segment
+ * evicts. {@link CacheStats#allocatedBytes()} is never above the capacity.
+ */
+public final class OffHeapCacheBuilder
+{
+    /** Smallest budget per segment. */
+    public static final int MIN_SEGMENT_BYTES = 4096;
+    /** Largest budget per segment (one direct buffer holds a segment's ring and index). */
+    public static final long MAX_SEGMENT_BYTES = Integer.MAX_VALUE & -EntryDescriptor.ALIGNMENT;
+    /** Most segments. */
+    public static final int MAX_SEGMENTS = 1 << 16;
+    /** Default segment count. */
+    public static final int DEFAULT_SEGMENTS = 256;
+    /** Default expected key + value size. */
+    public static final int DEFAULT_EXPECTED_ENTRY_SIZE = 100;
+
+    private long capacity = -1;
+    private int segments = DEFAULT_SEGMENTS;
+    private int expectedEntrySize = DEFAULT_EXPECTED_ENTRY_SIZE;
+    private long defaultTtlMillis;
+    private Ticker ticker = Ticker.systemTicker();
+    private Long hashSeed;
+    private MemoryBackend memoryBackend = MemoryBackend.AUTO;
+
+    OffHeapCacheBuilder()
+    {
+    }
+
+    /**
+     * @param bytes total off-heap bytes; rings, indexes and entry headers all count against it
+     * @return this builder
+     */
+    public OffHeapCacheBuilder capacity(final long bytes)
+    {
+        if (bytes <= 0)
+        {
+            throw new IllegalArgumentException("capacity must be positive: capacity=" + bytes);
+        }
+        this.capacity = bytes;
+        return this;
+    }
+
+    /**
+     * @param count lock stripes: a power of two from 1 to 65536
+     * @return this builder
+     */
+    public OffHeapCacheBuilder segments(final int count)
+    {
+        if (count <= 0 || Integer.bitCount(count) != 1)
+        {
+            throw new IllegalArgumentException("segments must be a power of two: segments=" + count);
+        }
+        if (count > MAX_SEGMENTS)
+        {
+            throw new IllegalArgumentException("segments must be at most " + MAX_SEGMENTS + ": segments=" + count);
+        }
+        this.segments = count;
+        return this;
+    }
+
+    /**
+     * @param bytes typical key length + value length, used to size the index; positive
+     * @return this builder
+     */
+    public OffHeapCacheBuilder expectedEntrySize(final int bytes)
+    {
+        if (bytes <= 0)
+        {
+            throw new IllegalArgumentException("expectedEntrySize must be positive: expectedEntrySize=" + bytes);
+        }
+        this.expectedEntrySize = bytes;
+        return this;
+    }
+
+    /**
+     * @param ttl time to live of entries put without one: 1 ms to {@link OffHeapCache#MAX_TTL}
+     * @return this builder
+     */
+    public OffHeapCacheBuilder defaultTtl(final Duration ttl)
+    {
+        requireNonNull(ttl, "defaultTtl");
+        this.defaultTtlMillis = OffHeapCache.ttlMillisOf(ttl);
+        return this;
+    }
+
+    /**
+     * @param ticker time source for expiry, in nanoseconds
+     * @return this builder
+     */
+    public OffHeapCacheBuilder ticker(final Ticker ticker)
+    {
+        this.ticker = requireNonNull(ticker, "ticker");
+        return this;
+    }
+
+    /**
+     * @param seed seed of the key hash; fix it only for reproducible tests or benchmarks
+     * @return this builder
+     */
+    public OffHeapCacheBuilder hashSeed(final long seed)
+    {
+        this.hashSeed = seed;
+        return this;
+    }
+
+    /**
+     * @param backend how memory is accessed; {@link MemoryBackend#AUTO} picks Agrona when the JVM
+     *                allows it
+     * @return this builder
+     */
+    public OffHeapCacheBuilder memoryBackend(final MemoryBackend backend)
+    {
+        this.memoryBackend = requireNonNull(backend, "memoryBackend");
+        return this;
+    }
+
+    /**
+     * Allocates the off-heap memory and builds the cache.
+     *
+     * @return a new cache; close it to free its memory
+     * @throws IllegalStateException    when the capacity was not set, or a forced backend is
+     *                                  unavailable
+     * @throws IllegalArgumentException when the capacity does not suit the segment count, or exceeds
+     *                                  the direct memory the JVM allows ({@code -XX:MaxDirectMemorySize})
+     */
+    public OffHeapCache build()
+    {
+        if (capacity < 0)
+        {
+            throw new IllegalStateException("capacity must be set: call capacity(bytes)");
+        }
+        final Sizing sizing = Sizing.of(capacity, segments, expectedEntrySize);
+        final MemoryKind kind = chooseBackend(memoryBackend);
+        final long totalBytes = (long)segments * sizing.segmentBytes();
+        OffHeapAllocator.checkAvailable(totalBytes, "a cache of capacity=" + capacity);
+
+        final long origin = ticker.read();
+        final Ticker clockTicker = ticker;
+        final MillisClock clock = () -> Math.max(0, (clockTicker.read() - origin) / 1_000_000L);
+
+        final OffHeapAllocator allocator = OffHeapAllocator.create();
+        final Segment[] built = new Segment[segments];
+        try
+        {
+            for (int i = 0; i < segments; i++)
+            {
+                final ByteBuffer buffer = allocator.allocate(sizing.segmentBytes());
+                final Memory index = Memories.wrap(kind, buffer.slice(0, sizing.indexBytes()));
+                final Memory ring = Memories.wrap(kind, buffer.slice(sizing.indexBytes(), sizing.ringBytes()));
+                built[i] = new Segment(ring, index, clock);
+            }
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            allocator.freeAll();
+            throw new IllegalArgumentException("a cache of capacity=" + capacity +
+                " needs more off-heap memory than the JVM allows (raise it with -XX:MaxDirectMemorySize): " +
+                ex.getMessage(), ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            allocator.freeAll();
+            throw ex;
+        }
+        final long seed = hashSeed != null ? hashSeed : new SecureRandom().nextLong();
+        return new OffHeapCache(built, seed, defaultTtlMillis, capacity, (long)segments * sizing.indexBytes(), kind,
+            allocator);
+    }
+
+    private static MemoryKind chooseBackend(final MemoryBackend requested)
+    {
+        switch (requested)
+        {
+            case JDK:
+                return MemoryKind.JDK;
+            case AGRONA:
+                if (!Memories.agronaAvailable())
+                {
+                    throw new IllegalStateException("memory backend AGRONA is not available in this JVM " +
+                        "(run with --add-exports java.base/jdk.internal.misc=ALL-UNNAMED): " + Memories.agronaFailure());
+                }
+                return MemoryKind.AGRONA;
+            default:
+                return Memories.agronaAvailable() ? MemoryKind.AGRONA : MemoryKind.JDK;
+        }
+    }
+
+    /**
+     * How one segment's budget is split between its index and its ring.
+     *
+     * @param indexBytes   bytes of index slots
+     * @param ringBytes    bytes of ring, a multiple of 8
+     */
+    record Sizing(int indexBytes, int ringBytes)
+    {
+        /** @return bytes of one segment's allocation. */
+        int segmentBytes()
+        {
+            return indexBytes + ringBytes;
+        }
+
+        static Sizing of(final long capacity, final int segments, final int expectedEntrySize)
+        {
+            final long perSegment = capacity / segments;
+            if (perSegment < MIN_SEGMENT_BYTES)
+            {
+                throw new IllegalArgumentException("capacity must be at least " + MIN_SEGMENT_BYTES +
+                    " bytes per segment: capacity=" + capacity + ", segments=" + segments +
+                    ", minimum=" + (long)MIN_SEGMENT_BYTES * segments);
+            }
+            if (perSegment > MAX_SEGMENT_BYTES)
+            {
+                throw new IllegalArgumentException("capacity per segment must be at most " + MAX_SEGMENT_BYTES +
+                    " bytes: capacity=" + capacity + ", segments=" + segments + " (use more segments)");
+            }
+            final double recordBytes = EntryDescriptor.recordLength(0, expectedEntrySize);
+            final double indexBytesPerEntry = IndexDescriptor.SLOT_LENGTH / IndexDescriptor.MAX_LOAD_FACTOR;
+            final long entries = Math.max(1, (long)(perSegment / (recordBytes + indexBytesPerEntry)));
+            long slots = Math.max(4, (long)Math.ceil(entries / IndexDescriptor.MAX_LOAD_FACTOR));
+            // the ring must keep at least half the budget so that entries of any size fit
+            slots = Math.min(slots, perSegment / 2 / IndexDescriptor.SLOT_LENGTH);
+            final int indexBytes = (int)(slots * IndexDescriptor.SLOT_LENGTH);
+            final int ringBytes = (int)((perSegment - indexBytes) & -EntryDescriptor.ALIGNMENT);
+            return new Sizing(indexBytes, ringBytes);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.larder.internal;
+
+import static dev.larder.internal.EntryDescriptor.ACCESS_TIME_OFFSET;
+import static dev.larder.internal.EntryDescriptor.EXPIRY_KEY_LENGTH_OFFSET;
+import static dev.larder.internal.EntryDescriptor.FLAGS_MASK;
+import static dev.larder.internal.EntryDescriptor.FLAG_DELETED;
+import static dev.larder.internal.EntryDescriptor.FLAG_PADDING;
+import static dev.larder.internal.EntryDescriptor.HASH_TAG_OFFSET;
+import static dev.larder.internal.EntryDescriptor.HEADER_LENGTH;
+import static dev.larder.internal.EntryDescriptor.RECORD_WORD_OFFSET;
+import static dev.larder.internal.EntryDescriptor.VALUE_LENGTH_OFFSET;
+
+/**
+ * Reads and writes the fields of ring records laid out by {@link EntryDescriptor}. The only code
+ * that knows header offsets; everything else goes through these methods.
+ */
+final class Entries
+{
+    private Entries()
+    {
+    }
+
+    static int recordWord(final Memory ring, final int position)
+    {
+        return ring.getInt(position + RECORD_WORD_OFFSET);
+    }
+
+    static int recordLength(final int recordWord)
+    {
+        return recordWord & ~FLAGS_MASK;
+    }
+
+    static boolean isDeleted(final int recordWord)
+    {
+        return (recordWord & FLAG_DELETED) != 0;
+    }
+
+    static boolean isPadding(final int recordWord)
+    {
+        return (recordWord & FLAG_PADDING) != 0;
+    }
+
+    static void markDeleted(final Memory ring, final int position)
+    {
+        ring.putInt(position + RECORD_WORD_OFFSET, recordWord(ring, position) | FLAG_DELETED);
+    }
+
+    static void writePadding(final Memory ring, final int position, final int length)
+    {
+        ring.putInt(position + RECORD_WORD_OFFSET, length | FLAG_PADDING);
+    }
+
+    /** Writes a whole live header. */
+    static void writeHeader(
+        final Memory ring,
+        final int position,
+        final int recordLength,
+        final int tag,
+        final long expireAt,
+        final int keyLength,
+        final int accessTime,
+        final int valueLength)
+    {
+        ring.putInt(position + RECORD_WORD_OFFSET, recordLength);
+        ring.putInt(position + HASH_TAG_OFFSET, tag);
+        ring.putLong(position + EXPIRY_KEY_LENGTH_OFFSET, (expireAt << 16) | keyLength);
+        ring.putInt(position + ACCESS_TIME_OFFSET, accessTime);
+        ring.putInt(position + VALUE_LENGTH_OFFSET, valueLength);
+    }
+
+    static int tag(final Memory ring, final int position)
+    {
+        return ring.getInt(position + HASH_TAG_OFFSET);
+    }
+
+    static int keyLength(final Memory ring, final int position)
+    {
+        return (int)(ring.getLong(position + EXPIRY_KEY_LENGTH_OFFSET) & 0xFFFF);
+    }
+
+    /** @return expire-at in ms since the cache's epoch, 0 when the entry never expires. */
+    static long expireAt(final Memory ring, final int position)
+    {
+        return ring.getLong(position + EXPIRY_KEY_LENGTH_OFFSET) >>> 16;
+    }
+
+    static void setExpireAt(final Memory ring, final int position, final long expireAt)
+    {
+        final int index = position + EXPIRY_KEY_LENGTH_OFFSET;
+        ring.putLong(index, (expireAt << 16) | (ring.getLong(index) & 0xFFFF));
+    }
+
+    static int accessTime(final Memory ring, final int position)
+    {
+        return ring.getInt(position + ACCESS_TIME_OFFSET);
+    }
+
+    static void setAccessTime(final Memory ring, final int position, final int accessTime)
+    {
+        ring.putInt(position + ACCESS_TIME_OFFSET, accessTime);
+    }
+
+    static int valueLength(final Memory ring, final int position)
+    {
+        return ring.getInt(position + VALUE_LENGTH_OFFSET);
+    }
+
+    static void setValueLength(final Memory ring, final int position, final int valueLength)
+    {
+        ring.putInt(position + VALUE_LENGTH_OFFSET, valueLength);
+    }
+
+    static int keyOffset(final int position)
+    {
+        return position + HEADER_LENGTH;
+    }
+
+    static int valueOffset(final int position, final int keyLength)
+    {
+        return position + HEADER_LENGTH + keyLength;
+    }
+
+    /** @return bytes a value may occupy in place in a record. */
+    static int valueCapacity(final int recordLength, final int keyLength)
+    {
+        return recordLength - HEADER_LENGTH - keyLength;
+    }
+}

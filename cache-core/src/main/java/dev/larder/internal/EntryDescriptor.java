@@ -1,0 +1,102 @@
+package dev.larder.internal;
+
+/**
+ * Layout of one record in a segment's ring buffer. Records start on 8-byte boundaries and never
+ * wrap around the end of the ring: when a record does not fit before the end, a padding record
+ * fills the gap and the record is written at offset 0.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-------------------------------------------------------------+-+-+-+
+ *  |            record length (multiple of 8, header included)    |0|P|D|  0
+ *  +-------------------------------------------------------------+-+-+-+
+ *  |                   hash tag (high 32 bits of the key hash)          |  4
+ *  +--------------------------------------------------------------------+
+ *  |                                                                    |  8
+ *  +    expire-at: ms since the cache's epoch, 0 = never (high 48 bits)  +
+ *  |                                      |      key length (16 bits)   | 12
+ *  +--------------------------------------------------------------------+
+ *  |             access time (segment tick, unsigned 31 bits)           | 16
+ *  +--------------------------------------------------------------------+
+ *  |                         value length                               | 20
+ *  +--------------------------------------------------------------------+
+ *  |                      key bytes ...  value bytes ...  slack         | 24
+ *  +--------------------------------------------------------------------+
+ * </pre>
+ *
+ * <ul>
+ *   <li>D (bit 0 of the record word): deleted; the space waits for the ring head to reclaim it.</li>
+ *   <li>P (bit 1): padding; only the record word is meaningful. Padding can be as short as 8
+ *       bytes, which is why the record word comes first.</li>
+ *   <li>The 64-bit word at 8 holds {@code expireAt << 16 | keyLength}.</li>
+ *   <li>Value capacity = record length - header - key length; a new value that fits it is
+ *       written in place.</li>
+ * </ul>
+ *
+ * Overhead per entry: this 24-byte header plus one 8-byte index slot ({@link IndexDescriptor}) =
+ * 32 bytes, plus up to 7 bytes of alignment.
+ */
+public final class EntryDescriptor
+{
+    /** Records start at multiples of this. */
+    public static final int ALIGNMENT = 8;
+
+    public static final int RECORD_WORD_OFFSET;
+    public static final int HASH_TAG_OFFSET;
+    public static final int EXPIRY_KEY_LENGTH_OFFSET;
+    public static final int ACCESS_TIME_OFFSET;
+    public static final int VALUE_LENGTH_OFFSET;
+    /** Length of the header; key bytes start here. */
+    public static final int HEADER_LENGTH;
+
+    /** Record word flag: the record is deleted. */
+    public static final int FLAG_DELETED = 1;
+    /** Record word flag: the record is padding up to the end of the ring. */
+    public static final int FLAG_PADDING = 2;
+    /** Mask of the flag bits in the record word. */
+    public static final int FLAGS_MASK = ALIGNMENT - 1;
+
+    /** Largest key length (the key length field has 16 bits). */
+    public static final int MAX_KEY_LENGTH = 0xFFFF;
+    /** Bits of the expiry field. */
+    public static final int EXPIRY_BITS = 48;
+    /** Largest expire-at value in milliseconds since the cache's epoch. */
+    public static final long MAX_EXPIRE_AT = (1L << EXPIRY_BITS) - 1;
+
+    static
+    {
+        int offset = 0;
+        RECORD_WORD_OFFSET = offset;
+        offset += Integer.BYTES;
+        HASH_TAG_OFFSET = offset;
+        offset += Integer.BYTES;
+        EXPIRY_KEY_LENGTH_OFFSET = offset;
+        offset += Long.BYTES;
+        ACCESS_TIME_OFFSET = offset;
+        offset += Integer.BYTES;
+        VALUE_LENGTH_OFFSET = offset;
+        offset += Integer.BYTES;
+        HEADER_LENGTH = offset;
+    }
+
+    private EntryDescriptor()
+    {
+    }
+
+    /**
+     * @param keyLength   key bytes
+     * @param valueLength value bytes
+     * @return the record length, aligned, for a key and value; a long so that it cannot overflow
+     */
+    public static long recordLength(final int keyLength, final int valueLength)
+    {
+        return align((long)HEADER_LENGTH + keyLength + valueLength);
+    }
+
+    /** @return {@code length} rounded up to {@link #ALIGNMENT}. */
+    public static long align(final long length)
+    {
+        return (length + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.larder.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Pure-JDK memory access: absolute get/put on a direct {@link ByteBuffer} in native order. Works
+ * on every JDK from 17 with no JVM flag and no warning; every access is bounds-checked by the JDK.
+ */
+final class JdkMemory implements Memory
+{
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    private final ByteBuffer buffer;
+
+    JdkMemory(final ByteBuffer buffer)
+    {
+        if (!buffer.isDirect())
+        {
+            throw new IllegalArgumentException("buffer must be direct");
+        }
+        this.buffer = buffer.duplicate().order(NATIVE);
+    }
+
+    @Override
+    public int capacity()
+    {
+        return buffer.capacity();
+    }
+
+    @Override
+    public byte getByte(final int index)
+    {
+        return buffer.get(index);
+    }
+
+    @Override
+    public int getInt(final int index)
+    {
+        return buffer.getInt(index);
+    }
+
+    @Override
+    public void putInt(final int index, final int value)
+    {
+        buffer.putInt(index, value);
+    }
+
+    @Override
+    public long getLong(final int index)
+    {
+        return buffer.getLong(index);
+    }
+
+    @Override
+    public void putLong(final int index, final long value)
+    {
+        buffer.putLong(index, value);
+    }
+
+    @Override
+    public void getBytes(final int index, final byte[] dst, final int dstOffset, final int length)
+    {
+        buffer.get(index, dst, dstOffset, length);
+    }
+
+    @Override
+    public void putBytes(final int index, final byte[] src, final int srcOffset, final int length)
+    {
+        buffer.put(index, src, srcOffset, length);
+    }
+
+    @Override
+    public void getBytes(final int index, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        dst.putBytes(dstOffset, buffer, index, length);
+    }
+
+    @Override
+    public void putBytes(final int index, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        src.getBytes(srcOffset, buffer, index, length);
+    }
+
+    @Override
+    public void move(final int from, final int to, final int length)
+    {
+        // The absolute bulk put copies through Unsafe.copyMemory, which is conjoint (overlap-safe).
+        buffer.put(to, buffer, from, length);
+    }
+
+    @Override
+    public void zero(final int index, final int length)
+    {
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        {
+            buffer.putLong(index + i, 0L);
+        }
+        for (; i < length; i++)
+        {
+            buffer.put(index + i, (byte)0);
+        }
+    }
+
+    @Override
+    public boolean contentEquals(final int index, final byte[] other, final int offset, final int length)
+    {
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        {
+            if (buffer.getLong(index + i) != ByteArrays.getLongNative(other, offset + i))
+            {
+                return false;
+            }
+        }
+        for (; i < length; i++)
+        {
+            if (buffer.get(index + i) != other[offset + i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean contentEquals(final int index, final DirectBuffer other, final int offset, final int length)
+    {
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        {
+            if (buffer.getLong(index + i) != other.getLong(offset + i, NATIVE))
+            {
+                return false;
+            }
+        }
+        for (; i < length; i++)
+        {
+            if (buffer.get(index + i) != other.getByte(offset + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public MemoryKind kind()
+    {
+        return MemoryKind.JDK;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.larder.internal;
+
+/** Positions of the per-segment counters summed by {@link Segment#addStatsTo(long[])}. */
+public enum SegmentStat
+{
+    HITS,
+    MISSES,
+    PUTS,
+    OVERWRITES,
+    REMOVALS,
+    EVICTIONS,
+    EXPIRATIONS,
+    REJECTIONS,
+    MOVES,
+    ENTRIES,
+    RING_USED
+}

@@ -1,0 +1,28 @@
+package dev.larder;
+
+import dev.larder.internal.Hashing;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Finds long keys whose hashes share the 32-bit index tag, so probe chains must compare keys. */
+final class TagCollisions
+{
+    private TagCollisions()
+    {
+    }
+
+    /** @return two distinct keys with the same tag under {@code seed} (birthday search). */
+    static long[] find(final long seed)
+    {
+        final Map<Integer, Long> seen = new HashMap<>();
+        for (long key = 0; ; key++)
+        {
+            final int tag = (int)(Hashing.hash(key, seed) >>> 32);
+            final Long previous = seen.putIfAbsent(tag, key);
+            if (previous != null)
+            {
+                return new long[] {previous, key};
+            }
+        }
+    }
+}
