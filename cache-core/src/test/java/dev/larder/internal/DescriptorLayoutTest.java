@@ -1,0 +1,93 @@
+package dev.larder.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The descriptors' fields do not overlap, are aligned, and sum to the header length. */
+class DescriptorLayoutTest
+{
+    @Test
+    void entryHeaderFieldsAreContiguousAlignedAndSumToTheHeader()
+    {
+        final int[][] fields = {
+            {EntryDescriptor.RECORD_WORD_OFFSET, Integer.BYTES},
+            {EntryDescriptor.HASH_TAG_OFFSET, Integer.BYTES},
+            {EntryDescriptor.EXPIRY_KEY_LENGTH_OFFSET, Long.BYTES},
+            {EntryDescriptor.ACCESS_TIME_OFFSET, Integer.BYTES},
+            {EntryDescriptor.VALUE_LENGTH_OFFSET, Integer.BYTES},
+        };
+        int expected = 0;
+        for (final int[] field : fields)
+        {
+            assertEquals(expected, field[0], "fields must be contiguous");
+            assertEquals(0, field[0] % field[1], "field at " + field[0] + " must be aligned to its size");
+            expected += field[1];
+        }
+        assertEquals(expected, EntryDescriptor.HEADER_LENGTH);
+        assertEquals(24, EntryDescriptor.HEADER_LENGTH);
+        assertEquals(0, EntryDescriptor.HEADER_LENGTH % EntryDescriptor.ALIGNMENT);
+        assertEquals(0, EntryDescriptor.RECORD_WORD_OFFSET, "padding records need the record word first");
+    }
+
+    @Test
+    void overheadPerEntryIsThirtyTwoBytes()
+    {
+        assertEquals(32, EntryDescriptor.HEADER_LENGTH + IndexDescriptor.SLOT_LENGTH);
+    }
+
+    @Test
+    void flagsFitInTheAlignmentBitsOfTheRecordLength()
+    {
+        assertEquals(EntryDescriptor.ALIGNMENT - 1, EntryDescriptor.FLAGS_MASK);
+        assertTrue((EntryDescriptor.FLAG_DELETED & EntryDescriptor.FLAGS_MASK) == EntryDescriptor.FLAG_DELETED);
+        assertTrue((EntryDescriptor.FLAG_PADDING & EntryDescriptor.FLAGS_MASK) == EntryDescriptor.FLAG_PADDING);
+        assertEquals(0, EntryDescriptor.FLAG_DELETED & EntryDescriptor.FLAG_PADDING);
+    }
+
+    @Test
+    void recordLengthsAreAligned()
+    {
+        assertEquals(24, EntryDescriptor.recordLength(0, 0));
+        assertEquals(32, EntryDescriptor.recordLength(1, 0));
+        assertEquals(32, EntryDescriptor.recordLength(4, 4));
+        assertEquals(40, EntryDescriptor.recordLength(8, 1));
+        assertEquals(24 + 16 + 104, EntryDescriptor.recordLength(16, 100));
+    }
+
+    @Test
+    void expiryAndKeyLengthShareOneWord()
+    {
+        assertEquals(64, EntryDescriptor.EXPIRY_BITS + 16);
+        assertEquals(0xFFFF, EntryDescriptor.MAX_KEY_LENGTH);
+        assertTrue(EntryDescriptor.MAX_EXPIRE_AT > 8 * dev.larder.OffHeapCache.MAX_TTL.toMillis(), "8000+ years");
+    }
+
+    @Test
+    void indexSlotRoundTripsTagAndPosition()
+    {
+        final int[] tags = {0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x12345678};
+        final int[] positions = {0, 8, 4096, Integer.MAX_VALUE & -8};
+        for (final int tag : tags)
+        {
+            for (final int position : positions)
+            {
+                final long slot = IndexDescriptor.slot(tag, position);
+                assertTrue(slot != IndexDescriptor.EMPTY);
+                assertEquals(tag, IndexDescriptor.tag(slot));
+                assertEquals(position, IndexDescriptor.position(slot));
+            }
+        }
+        assertEquals(8, IndexDescriptor.SLOT_LENGTH);
+    }
+
+    @Test
+    void homeSlotsSpreadOverTheWholeIndex()
+    {
+        assertEquals(0, IndexDescriptor.home(0, 1000));
+        assertEquals(999, IndexDescriptor.home(-1, 1000));
+        assertEquals(500, IndexDescriptor.home(Integer.MIN_VALUE, 1000));
+        assertEquals(3, IndexDescriptor.maxEntries(4));
+    }
+}
