@@ -1,0 +1,131 @@
+package dev.larder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.larder.internal.Memories;
+import java.lang.management.ManagementFactory;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Steady-state put and copying get allocate nothing: the thread's allocated-bytes counter is
+ * read around 100k operations after a warm-up. (The JMH benchmark ZeroAllocationBenchmark in
+ * cache-bench shows the same with -prof gc.)
+ */
+class ZeroAllocationTest
+{
+    private static final int OPERATIONS = 100_000;
+    private static final int KEYS = 10_000;
+    /** Slack for the measuring call itself; 100k operations at even 1 byte each would exceed it. */
+    private static final long SLACK_BYTES = 4_096;
+
+    private final OffHeapCache cache = OffHeapCache.builder().capacity(64L << 20).build();
+
+    @AfterEach
+    void close()
+    {
+        cache.close();
+    }
+
+    private static long allocatedBytes()
+    {
+        final com.sun.management.ThreadMXBean bean =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        return bean.getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+
+    private static long measure(final Runnable work)
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            work.run();
+        }
+        final long before = allocatedBytes();
+        work.run();
+        return allocatedBytes() - before;
+    }
+
+    @Test
+    void byteArrayPutAndCopyingGetAllocateNothing()
+    {
+        final byte[][] keys = new byte[KEYS][];
+        for (int i = 0; i < KEYS; i++)
+        {
+            keys[i] = ("key-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        final byte[] value = new byte[100];
+        final byte[] dst = new byte[100];
+        final long allocated = measure(() -> {
+            long found = 0;
+            for (int i = 0; i < OPERATIONS; i++)
+            {
+                final byte[] key = keys[i % KEYS];
+                cache.put(key, value);
+                found += cache.get(key, dst);
+            }
+            assertEquals(100L * OPERATIONS, found);
+        });
+        assertTrue(allocated < SLACK_BYTES, "allocated " + allocated + " bytes in " + OPERATIONS + " put+get");
+    }
+
+    @Test
+    void longKeyPutAndCopyingGetAllocateNothing()
+    {
+        final byte[] value = new byte[100];
+        final byte[] dst = new byte[100];
+        final long allocated = measure(() -> {
+            long found = 0;
+            for (int i = 0; i < OPERATIONS; i++)
+            {
+                final long key = i % KEYS;
+                cache.put(key, value);
+                found += cache.get(key, dst);
+                found += cache.containsKey(key) ? 0 : 1;
+            }
+            assertEquals(100L * OPERATIONS, found);
+        });
+        assertTrue(allocated < SLACK_BYTES, "allocated " + allocated + " bytes in " + OPERATIONS + " put+get");
+    }
+
+    @Test
+    void directBufferPutAndGetAllocateNothing()
+    {
+        assumeTrue(Memories.agronaAvailable(), "Agrona buffers need --add-exports");
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[16]);
+        final UnsafeBuffer value = new UnsafeBuffer(new byte[100]);
+        final UnsafeBuffer dst = new UnsafeBuffer(new byte[100]);
+        final long allocated = measure(() -> {
+            long found = 0;
+            for (int i = 0; i < OPERATIONS; i++)
+            {
+                key.putLong(0, i % KEYS);
+                cache.put(key, 0, 16, value, 0, 100);
+                found += cache.get(key, 0, 16, dst, 0);
+            }
+            assertEquals(100L * OPERATIONS, found);
+        });
+        assertTrue(allocated < SLACK_BYTES, "allocated " + allocated + " bytes in " + OPERATIONS + " put+get");
+    }
+
+    @Test
+    void evictionAllocatesNothingEither()
+    {
+        try (OffHeapCache small = OffHeapCache.builder().capacity(1L << 20).segments(4).build())
+        {
+            final byte[] value = new byte[300];
+            final byte[] dst = new byte[300];
+            final long allocated = measure(() -> {
+                for (int i = 0; i < OPERATIONS; i++)
+                {
+                    small.put((long)i, value);
+                    small.get((long)(i - 100), dst);
+                }
+            });
+            assertTrue(small.stats().evictionCount() > 0);
+            assertTrue(allocated < SLACK_BYTES, "allocated " + allocated + " bytes while evicting");
+        }
+    }
+}
