@@ -73,15 +73,32 @@ final class Entries
         return ring.getInt(position + HASH_TAG_OFFSET);
     }
 
+    /** @return the word holding expire-at and key length; decode with the two methods below. */
+    static long expiryKeyLengthWord(final Memory ring, final int position)
+    {
+        return ring.getLong(position + EXPIRY_KEY_LENGTH_OFFSET);
+    }
+
+    static int keyLengthOf(final long expiryKeyLengthWord)
+    {
+        return (int)(expiryKeyLengthWord & 0xFFFF);
+    }
+
+    /** @return expire-at in ms since the cache's epoch, 0 when the entry never expires. */
+    static long expireAtOf(final long expiryKeyLengthWord)
+    {
+        return expiryKeyLengthWord >>> 16;
+    }
+
     static int keyLength(final Memory ring, final int position)
     {
-        return (int)(ring.getLong(position + EXPIRY_KEY_LENGTH_OFFSET) & 0xFFFF);
+        return keyLengthOf(expiryKeyLengthWord(ring, position));
     }
 
     /** @return expire-at in ms since the cache's epoch, 0 when the entry never expires. */
     static long expireAt(final Memory ring, final int position)
     {
-        return ring.getLong(position + EXPIRY_KEY_LENGTH_OFFSET) >>> 16;
+        return expireAtOf(expiryKeyLengthWord(ring, position));
     }
 
     static void setExpireAt(final Memory ring, final int position, final long expireAt)

@@ -1,17 +1,23 @@
 package dev.larder.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Pure-JDK memory access: absolute get/put on a direct {@link ByteBuffer} in native order. Works
- * on every JDK from 17 with no JVM flag and no warning; every access is bounds-checked by the JDK.
+ * Pure-JDK memory access on a direct {@link ByteBuffer} in native order: {@link VarHandle} views
+ * for ints and longs (the JDK force-inlines them, where {@code ByteBuffer.getLong} can fall out of
+ * the inlining budget of a large caller) and absolute bulk get/put for byte ranges. Works on every
+ * JDK from 17 with no JVM flag and no warning; every access is bounds-checked by the JDK.
  */
 final class JdkMemory implements Memory
 {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, NATIVE);
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, NATIVE);
 
     private final ByteBuffer buffer;
 
@@ -39,25 +45,25 @@ final class JdkMemory implements Memory
     @Override
     public int getInt(final int index)
     {
-        return buffer.getInt(index);
+        return (int)INT.get(buffer, index);
     }
 
     @Override
     public void putInt(final int index, final int value)
     {
-        buffer.putInt(index, value);
+        INT.set(buffer, index, value);
     }
 
     @Override
     public long getLong(final int index)
     {
-        return buffer.getLong(index);
+        return (long)LONG.get(buffer, index);
     }
 
     @Override
     public void putLong(final int index, final long value)
     {
-        buffer.putLong(index, value);
+        LONG.set(buffer, index, value);
     }
 
     @Override
@@ -97,7 +103,7 @@ final class JdkMemory implements Memory
         int i = 0;
         for (; i + Long.BYTES <= length; i += Long.BYTES)
         {
-            buffer.putLong(index + i, 0L);
+            putLong(index + i, 0L);
         }
         for (; i < length; i++)
         {
@@ -111,7 +117,7 @@ final class JdkMemory implements Memory
         int i = 0;
         for (; i + Long.BYTES <= length; i += Long.BYTES)
         {
-            if (buffer.getLong(index + i) != ByteArrays.getLongNative(other, offset + i))
+            if (getLong(index + i) != ByteArrays.getLongNative(other, offset + i))
             {
                 return false;
             }
@@ -132,7 +138,7 @@ final class JdkMemory implements Memory
         int i = 0;
         for (; i + Long.BYTES <= length; i += Long.BYTES)
         {
-            if (buffer.getLong(index + i) != other.getLong(offset + i, NATIVE))
+            if (getLong(index + i) != other.getLong(offset + i, NATIVE))
             {
                 return false;
             }

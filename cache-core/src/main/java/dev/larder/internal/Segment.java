@@ -70,8 +70,10 @@ public final class Segment
     private int consecutiveMoves;
     private boolean closed;
 
-    /** Record position found by the last {@link #find}; valid until the segment changes. */
+    /** Record found by the last {@link #find}: position, length and expiry; valid until the segment changes. */
     private int foundPosition;
+    private int foundRecordLength;
+    private long foundExpireAt;
 
     private long hits;
     private long misses;
@@ -138,7 +140,7 @@ public final class Segment
             return -1;
         }
         final int position = foundPosition;
-        final int valueLength = checkedValueLength(position, keyLength);
+        final int valueLength = checkedValueLength(position, foundRecordLength, keyLength);
         if (record)
         {
             hits++;
@@ -170,7 +172,7 @@ public final class Segment
             return null;
         }
         final int position = foundPosition;
-        final byte[] value = new byte[checkedValueLength(position, keyLength)];
+        final byte[] value = new byte[checkedValueLength(position, foundRecordLength, keyLength)];
         if (record)
         {
             hits++;
@@ -205,7 +207,7 @@ public final class Segment
         if (slot != NOT_FOUND)
         {
             final int position = foundPosition;
-            final int capacity = Entries.valueCapacity(Entries.recordLength(Entries.recordWord(ring, position)), keyLength);
+            final int capacity = Entries.valueCapacity(foundRecordLength, keyLength);
             overwrites++;
             if (valueLength <= capacity)
             {
@@ -277,8 +279,7 @@ public final class Segment
         {
             return -1;
         }
-        final long expireAt = Entries.expireAt(ring, foundPosition);
-        return expireAt == 0 ? Long.MAX_VALUE : expireAt - clock.millis();
+        return foundExpireAt == 0 ? Long.MAX_VALUE : foundExpireAt - clock.millis();
     }
 
     /** Removes every entry; statistics are kept. */
@@ -347,7 +348,7 @@ public final class Segment
         final int slot = find((int)(hash >>> 32), key, keyBits, keyOffset, keyLength);
         if (slot != NOT_FOUND)
         {
-            final long expireAt = Entries.expireAt(ring, foundPosition);
+            final long expireAt = foundExpireAt;
             if (expireAt != 0 && expireAt <= clock.millis())
             {
                 unlink(slot, foundPosition);
@@ -371,12 +372,15 @@ public final class Segment
             if (IndexDescriptor.tag(value) == tag)
             {
                 final int position = checkedPosition(value);
-                if (Entries.keyLength(ring, position) == keyLength)
+                final long expiryKeyLength = Entries.expiryKeyLengthWord(ring, position);
+                if (Entries.keyLengthOf(expiryKeyLength) == keyLength)
                 {
-                    checkRecord(position, HEADER_LENGTH + keyLength);
+                    final int recordLength = checkRecord(position, HEADER_LENGTH + keyLength);
                     if (Keys.equal(ring, Entries.keyOffset(position), key, keyBits, keyOffset, keyLength))
                     {
                         foundPosition = position;
+                        foundRecordLength = recordLength;
+                        foundExpireAt = Entries.expireAtOf(expiryKeyLength);
                         return slot;
                     }
                 }
@@ -651,20 +655,25 @@ public final class Segment
         return (int)position;
     }
 
-    /** Checks that a record at {@code position} spans at least {@code minimum} bytes inside the ring. */
-    private void checkRecord(final int position, final int minimum)
+    /**
+     * Checks that a record at {@code position} spans at least {@code minimum} bytes inside the ring.
+     *
+     * @return the record length
+     */
+    private int checkRecord(final int position, final int minimum)
     {
         final int length = Entries.recordLength(Entries.recordWord(ring, position));
         if (length < minimum || length > ringSize - position)
         {
             throw corrupted("record length " + length + " does not fit the ring", position);
         }
+        return length;
     }
 
-    private int checkedValueLength(final int position, final int keyLength)
+    private int checkedValueLength(final int position, final int recordLength, final int keyLength)
     {
         final int valueLength = Entries.valueLength(ring, position);
-        final int capacity = Entries.valueCapacity(Entries.recordLength(Entries.recordWord(ring, position)), keyLength);
+        final int capacity = Entries.valueCapacity(recordLength, keyLength);
         if (valueLength < 0 || valueLength > capacity)
         {
             throw corrupted("value length " + valueLength + " exceeds its record", position);
