@@ -18,6 +18,10 @@ package dev.larder;
  * @param allocatedBytes     off-heap bytes allocated: rings plus indexes; never above capacity
  * @param capacityBytes      the configured capacity
  * @param memoryBackend      the backend in use
+ * @param listenerFailureCount removal-listener calls that threw (the cache went on)
+ * @param loadSuccessCount   loader calls that returned a value (typed {@code get(key, loader)})
+ * @param loadFailureCount   loader calls that threw or returned null
+ * @param totalLoadTimeNanos time spent in loaders
  */
 public record CacheStats(
     long hitCount,
@@ -33,8 +37,19 @@ public record CacheStats(
     long usedBytes,
     long allocatedBytes,
     long capacityBytes,
-    MemoryBackend memoryBackend)
+    MemoryBackend memoryBackend,
+    long listenerFailureCount,
+    long loadSuccessCount,
+    long loadFailureCount,
+    long totalLoadTimeNanos)
 {
+    /** @return the mean time of a load in nanoseconds, or 0 when nothing was loaded. */
+    public double averageLoadPenaltyNanos()
+    {
+        final long loads = loadSuccessCount + loadFailureCount;
+        return loads == 0 ? 0.0 : (double)totalLoadTimeNanos / loads;
+    }
+
     /** @return hits + misses. */
     public long requestCount()
     {

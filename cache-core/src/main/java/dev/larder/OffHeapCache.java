@@ -5,10 +5,17 @@ import static java.util.Objects.requireNonNull;
 import dev.larder.internal.Hashing;
 import dev.larder.internal.MemoryKind;
 import dev.larder.internal.OffHeapAllocator;
+import dev.larder.internal.Remapper;
 import dev.larder.internal.Segment;
 import dev.larder.internal.SegmentStat;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -64,6 +71,9 @@ public final class OffHeapCache implements AutoCloseable
 
     private static final Duration FOREVER = ChronoUnit.FOREVER.getDuration();
 
+    /** Internal ttl argument meaning "the cache's default time to live". */
+    static final long DEFAULT_TTL = -1;
+
     private final Segment[] segments;
     private final int segmentMask;
     private final long seed;
@@ -75,6 +85,9 @@ public final class OffHeapCache implements AutoCloseable
     private final MemoryBackend backend;
     private final OffHeapAllocator allocator;
     private volatile boolean closed;
+    private final LongAdder loadSuccesses = new LongAdder();
+    private final LongAdder loadFailures = new LongAdder();
+    private final LongAdder loadNanos = new LongAdder();
 
     OffHeapCache(
         final Segment[] segments,
@@ -443,6 +456,218 @@ public final class OffHeapCache implements AutoCloseable
     }
 
     // ----------------------------------------------------------------------------------------------
+    // Zero-copy reads and atomic updates
+    // ----------------------------------------------------------------------------------------------
+
+    /**
+     * Reads the value in place, without copying it; see {@link ValueReader} for what the view
+     * allows. Counts a hit or a miss and refreshes recency, like {@code get}.
+     *
+     * @return what {@code reader} returned, or null when absent or expired (then it is not called)
+     */
+    public <R> R read(final byte[] key, final ValueReader<R> reader)
+    {
+        requireNonNull(key, "key");
+        requireNonNull(reader, "reader");
+        final long hash = Hashing.hash(key, 0, key.length, seed);
+        return segment(hash).read(hash, key, 0, 0, key.length, reader, true);
+    }
+
+    /** {@link #read(byte[], ValueReader)} for a {@code long} key. */
+    public <R> R read(final long key, final ValueReader<R> reader)
+    {
+        requireNonNull(reader, "reader");
+        final long hash = Hashing.hash(key, seed);
+        return segment(hash).read(hash, null, key, 0, Long.BYTES, reader, true);
+    }
+
+    /** {@link #read(byte[], ValueReader)} for a buffer-range key. */
+    public <R> R read(final DirectBuffer key, final int keyOffset, final int keyLength, final ValueReader<R> reader)
+    {
+        checkRange(key, "key", keyOffset, keyLength);
+        requireNonNull(reader, "reader");
+        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        return segment(hash).read(hash, key, 0, keyOffset, keyLength, reader, true);
+    }
+
+    /**
+     * Atomically updates one key under its segment's lock (freecache's Update, OHC's addOrReplace).
+     * {@code remapping} gets a copy of the current value, or null when absent, and returns the new
+     * value; null removes the entry; a value with the same bytes as the current one keeps the entry
+     * untouched (its time to live too). It must not call the cache. A new value gets the default
+     * time to live.
+     *
+     * @return the value the key now has (the array {@code remapping} returned), or null
+     * @throws IllegalArgumentException when the new entry exceeds {@link #maxEntrySize()} (counted as a
+     *     rejection; the entry is unchanged)
+     */
+    public byte[] compute(final byte[] key, final UnaryOperator<byte[]> remapping)
+    {
+        requireNonNull(key, "key");
+        final long hash = Hashing.hash(key, 0, key.length, seed);
+        return compute(hash, key, 0, key.length, remapping);
+    }
+
+    /** {@link #compute(byte[], UnaryOperator)} for a {@code long} key. */
+    public byte[] compute(final long key, final UnaryOperator<byte[]> remapping)
+    {
+        return compute(Hashing.hash(key, seed), null, key, Long.BYTES, remapping);
+    }
+
+    private byte[] compute(
+        final long hash, final byte[] key, final long keyBits, final int keyLength,
+        final UnaryOperator<byte[]> remapping)
+    {
+        requireNonNull(remapping, "remapping");
+        final byte[][] result = new byte[1][];
+        final int outcome = segment(hash).compute(hash, key, keyBits, 0, keyLength, current -> {
+            final byte[] next = remapping.apply(current == null ? null : copyOf(current));
+            result[0] = next;
+            return next != null && current != null && sameBytes(current, next) ? Remapper.KEEP : next;
+        }, defaultTtlMillis);
+        if (outcome < 0)
+        {
+            throw tooLarge(keyLength, result[0].length);
+        }
+        return result[0];
+    }
+
+    static boolean sameBytes(final DirectBuffer view, final byte[] bytes)
+    {
+        if (view.capacity() != bytes.length)
+        {
+            return false;
+        }
+        for (int i = 0; i < bytes.length; i++)
+        {
+            if (view.getByte(i) != bytes[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static byte[] copyOf(final DirectBuffer view)
+    {
+        final byte[] bytes = new byte[view.capacity()];
+        view.getBytes(0, bytes);
+        return bytes;
+    }
+
+    IllegalArgumentException tooLarge(final int keyLength, final int valueLength)
+    {
+        return new IllegalArgumentException("entry must be at most maxEntrySize bytes (key + value): keyLength=" +
+            keyLength + ", valueLength=" + valueLength + ", maxEntrySize=" + maxEntrySize);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Iteration
+    // ----------------------------------------------------------------------------------------------
+
+    /**
+     * Weakly consistent iteration over the live entries, one segment at a time: the keys of a
+     * segment are copied under its lock, then each entry is read again, briefly locked, as the
+     * iterator reaches it. No lock is held while the caller's code runs; concurrent writes never
+     * fail the iteration; an entry present throughout is seen exactly once; an entry removed or
+     * expired before the iterator reaches it is skipped. Reads through iteration count nothing and
+     * do not refresh recency.
+     *
+     * @return entries with copies of their keys and values
+     */
+    public Iterable<CacheEntry<byte[], byte[]>> entries()
+    {
+        return () -> new EntryIterator<>(this, (key, value) -> key, (key, value) -> value);
+    }
+
+    /** Decodes a raw key or value for {@link EntryIterator}. */
+    @FunctionalInterface
+    interface Decoder<T>
+    {
+        T decode(byte[] key, byte[] value);
+    }
+
+    /** Walks the segments; shared by the byte-level and the typed caches. */
+    static final class EntryIterator<K, V> implements Iterator<CacheEntry<K, V>>
+    {
+        private final OffHeapCache cache;
+        private final Decoder<K> keys;
+        private final Decoder<V> values;
+        private final List<byte[]> batch = new ArrayList<>();
+        private final long[] ttl = new long[1];
+        private int segment;
+        private int next;
+        private CacheEntry<K, V> pending;
+
+        EntryIterator(final OffHeapCache cache, final Decoder<K> keys, final Decoder<V> values)
+        {
+            this.cache = cache;
+            this.keys = keys;
+            this.values = values;
+        }
+
+        @Override
+        public boolean hasNext()
+        {
+            while (pending == null)
+            {
+                if (next == batch.size())
+                {
+                    if (segment == cache.segments.length)
+                    {
+                        return false;
+                    }
+                    batch.clear();
+                    next = 0;
+                    cache.segments[segment++].snapshotKeys(batch);
+                    continue;
+                }
+                final byte[] key = batch.get(next);
+                batch.set(next++, null);
+                final long hash = Hashing.hash(key, 0, key.length, cache.seed);
+                final byte[] value = cache.segment(hash).peekEntry(hash, key, 0, 0, key.length, ttl);
+                if (value != null)
+                {
+                    pending = new CacheEntry<>(keys.decode(key, value), values.decode(key, value), ttl[0]);
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public CacheEntry<K, V> next()
+        {
+            if (!hasNext())
+            {
+                throw new NoSuchElementException();
+            }
+            final CacheEntry<K, V> entry = pending;
+            pending = null;
+            return entry;
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Loads (recorded by the typed cache's loaders)
+    // ----------------------------------------------------------------------------------------------
+
+    void recordLoad(final boolean success, final long nanos)
+    {
+        (success ? loadSuccesses : loadFailures).increment();
+        loadNanos.add(nanos);
+    }
+
+    long seed()
+    {
+        return seed;
+    }
+
+    Segment segmentFor(final long hash)
+    {
+        return segment(hash);
+    }
+
+    // ----------------------------------------------------------------------------------------------
     // Whole cache
     // ----------------------------------------------------------------------------------------------
 
@@ -477,7 +702,11 @@ public final class OffHeapCache implements AutoCloseable
             totals[SegmentStat.RING_USED.ordinal()] + indexBytes,
             allocatedBytes,
             capacity,
-            backend);
+            backend,
+            totals[SegmentStat.LISTENER_FAILURES.ordinal()],
+            loadSuccesses.sum(),
+            loadFailures.sum(),
+            loadNanos.sum());
     }
 
     /** @return the live entry count (expired entries not yet noticed included). */
@@ -630,7 +859,13 @@ public final class OffHeapCache implements AutoCloseable
         return ttl.toMillis();
     }
 
-    private static Duration durationOf(final long ttlMillis)
+    /** @return {@code ttlMillis}, or the default time to live for {@link #DEFAULT_TTL}. */
+    long ttlOrDefault(final long ttlMillis)
+    {
+        return ttlMillis == DEFAULT_TTL ? defaultTtlMillis : ttlMillis;
+    }
+
+    static Duration durationOf(final long ttlMillis)
     {
         if (ttlMillis == ABSENT)
         {

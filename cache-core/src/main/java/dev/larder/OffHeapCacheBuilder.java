@@ -37,6 +37,8 @@ import java.time.Duration;
  *       <td>random per cache, so crafted keys cannot flood one probe chain</td></tr>
  *   <tr><td>{@link #memoryBackend(MemoryBackend)}</td><td>how memory is accessed</td>
  *       <td>{@link MemoryBackend#AUTO}</td></tr>
+ *   <tr><td>{@link #removalListener(RemovalListener)}</td><td>told of every removal and its cause</td>
+ *       <td>none</td></tr>
  * </table>
  *
  * <h2>Memory budget</h2>
@@ -65,6 +67,7 @@ public final class OffHeapCacheBuilder
     private Ticker ticker = Ticker.systemTicker();
     private Long hashSeed;
     private MemoryBackend memoryBackend = MemoryBackend.AUTO;
+    private RemovalListener removalListener;
 
     OffHeapCacheBuilder()
     {
@@ -159,7 +162,33 @@ public final class OffHeapCacheBuilder
     }
 
     /**
-     * Allocates the off-heap memory and builds the cache.
+     * @param listener told of every entry that leaves the cache, with the cause; see
+     *                 {@link RemovalListener} for where it runs ({@link RemovalListener#typed} decodes)
+     * @return this builder
+     */
+    public OffHeapCacheBuilder removalListener(final RemovalListener listener)
+    {
+        this.removalListener = requireNonNull(listener, "removalListener");
+        return this;
+    }
+
+    /**
+     * Builds a typed cache over a new byte-level cache: keys and values go through the codecs
+     * (see {@link Cache}).
+     *
+     * @param keyCodec   encodes keys; equal keys must encode to equal bytes
+     * @param valueCodec encodes values
+     * @return a new typed cache; close it to free its memory
+     */
+    public <K, V> Cache<K, V> build(final dev.larder.codec.Codec<K> keyCodec, final dev.larder.codec.Codec<V> valueCodec)
+    {
+        requireNonNull(keyCodec, "keyCodec");
+        requireNonNull(valueCodec, "valueCodec");
+        return new TypedCache<>(build(), keyCodec, valueCodec);
+    }
+
+    /**
+     * Allocates the off-heap memory and builds the byte-level cache.
      *
      * @return a new cache; close it to free its memory
      * @throws IllegalStateException    when the capacity was not set, or a forced backend is
@@ -191,7 +220,7 @@ public final class OffHeapCacheBuilder
                 final ByteBuffer buffer = allocator.allocate(sizing.segmentBytes());
                 final Memory index = Memories.wrap(kind, buffer.slice(0, sizing.indexBytes()));
                 final Memory ring = Memories.wrap(kind, buffer.slice(sizing.indexBytes(), sizing.ringBytes()));
-                built[i] = new Segment(ring, index, clock);
+                built[i] = new Segment(ring, index, clock, removalListener);
             }
         }
         catch (final OutOfMemoryError ex)

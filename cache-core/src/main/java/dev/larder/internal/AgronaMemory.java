@@ -18,6 +18,7 @@ final class AgronaMemory implements Memory
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     private final UnsafeBuffer buffer;
+    private final ByteBuffer byteBuffer;
 
     AgronaMemory(final ByteBuffer buffer)
     {
@@ -26,6 +27,7 @@ final class AgronaMemory implements Memory
             throw new IllegalArgumentException("buffer must be direct");
         }
         this.buffer = new UnsafeBuffer(buffer);
+        this.byteBuffer = buffer.duplicate().order(NATIVE);
     }
 
     @Override
@@ -79,13 +81,16 @@ final class AgronaMemory implements Memory
     @Override
     public void getBytes(final int index, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
-        dst.putBytes(dstOffset, buffer, index, length);
+        // the caller's buffer copies from our ByteBuffer: correct for every DirectBuffer implementation,
+        // whereas UnsafeBuffer.putBytes(DirectBuffer) trusts the other buffer's raw address
+        dst.putBytes(dstOffset, byteBuffer, index, length);
     }
 
     @Override
     public void putBytes(final int index, final DirectBuffer src, final int srcOffset, final int length)
     {
-        buffer.putBytes(index, src, srcOffset, length);
+        buffer.boundsCheck(index, length);
+        src.getBytes(srcOffset, byteBuffer, index, length);
     }
 
     @Override
@@ -141,6 +146,12 @@ final class AgronaMemory implements Memory
             }
         }
         return true;
+    }
+
+    @Override
+    public ByteBuffer byteBuffer()
+    {
+        return byteBuffer;
     }
 
     @Override

@@ -849,8 +849,18 @@ public final class ByteBufferDirectBuffer implements MutableDirectBuffer
         {
             return 0;
         }
+        // Agrona's order: native-order longs compared as signed, then the remaining bytes
         final int length = Math.min(capacity, that.capacity());
-        for (int i = 0; i < length; i++)
+        int i = 0;
+        for (final int end = length & ~7; i < end; i += 8)
+        {
+            final int cmp = Long.compare(getLong(i), that.getLong(i));
+            if (cmp != 0)
+            {
+                return cmp;
+            }
+        }
+        for (; i < length; i++)
         {
             final int cmp = Byte.compare(getByte(i), that.getByte(i));
             if (cmp != 0)

@@ -154,6 +154,12 @@ final class JdkMemory implements Memory
     }
 
     @Override
+    public ByteBuffer byteBuffer()
+    {
+        return buffer;
+    }
+
+    @Override
     public MemoryKind kind()
     {
         return MemoryKind.JDK;

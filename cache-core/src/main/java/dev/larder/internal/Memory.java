@@ -61,6 +61,12 @@ public interface Memory
     /** @return true when the {@code length} bytes at {@code index} equal {@code other[offset..]}. */
     boolean contentEquals(int index, DirectBuffer other, int offset, int length);
 
+    /**
+     * @return the direct buffer this memory covers, index 0 at its start, for binding bounded
+     *     {@link ByteBufferDirectBuffer} views; never accessed outside the segment lock
+     */
+    java.nio.ByteBuffer byteBuffer();
+
     /** @return the backend that implements this memory. */
     MemoryKind kind();
 }

@@ -6,6 +6,12 @@ import static dev.larder.internal.EntryDescriptor.MAX_KEY_LENGTH;
 import static dev.larder.internal.IndexDescriptor.EMPTY;
 import static dev.larder.internal.IndexDescriptor.SLOT_LENGTH;
 
+import dev.larder.RemovalCause;
+import dev.larder.RemovalListener;
+import dev.larder.ValueReader;
+import java.util.List;
+import org.agrona.DirectBuffer;
+
 /**
  * One lock stripe of the cache: a ring buffer of records and an open-addressing index over it,
  * both off-heap.
@@ -69,6 +75,13 @@ public final class Segment
     private int tick;
     private int consecutiveMoves;
     private boolean closed;
+    /** True while user code (a reader, codec, remapper or listener) runs under this segment's lock. */
+    private boolean inCallback;
+
+    private final RemovalListener listener;
+    /** Views handed to user code; bound only during a callback, to the calling thread. */
+    private final ByteBufferDirectBuffer keyView = new ByteBufferDirectBuffer();
+    private final ByteBufferDirectBuffer valueView = new ByteBufferDirectBuffer();
 
     /** Record found by the last {@link #find}: position, length and expiry; valid until the segment changes. */
     private int foundPosition;
@@ -84,6 +97,10 @@ public final class Segment
     private long expirations;
     private long rejections;
     private long moves;
+    private long listenerFailures;
+
+    private static final System.Logger LOGGER = System.getLogger("dev.larder");
+    private static volatile boolean listenerFailureLogged;
 
     /**
      * @param ring  the ring buffer; its capacity must be a multiple of {@link EntryDescriptor#ALIGNMENT}
@@ -92,6 +109,15 @@ public final class Segment
      */
     public Segment(final Memory ring, final Memory index, final MillisClock clock)
     {
+        this(ring, index, clock, null);
+    }
+
+    /**
+     * @param listener told of every removal, or null
+     */
+    public Segment(final Memory ring, final Memory index, final MillisClock clock, final RemovalListener listener)
+    {
+        this.listener = listener;
         this.ring = ring;
         this.index = index;
         this.clock = clock;
@@ -209,12 +235,10 @@ public final class Segment
             final int position = foundPosition;
             final int capacity = Entries.valueCapacity(foundRecordLength, keyLength);
             overwrites++;
+            notifyRemoval(position, RemovalCause.REPLACED);
             if (valueLength <= capacity)
             {
-                Keys.write(ring, Entries.valueOffset(position, keyLength), value, 0, valueOffset, valueLength);
-                Entries.setValueLength(ring, position, valueLength);
-                Entries.setExpireAt(ring, position, expireAt);
-                recordAccess(position);
+                overwriteInPlace(slot, position, keyLength, value, valueOffset, valueLength, expireAt);
                 puts++;
                 return true;
             }
@@ -236,6 +260,7 @@ public final class Segment
         {
             return false;
         }
+        notifyRemoval(foundPosition, RemovalCause.EXPLICIT);
         unlink(slot, foundPosition);
         removals++;
         return true;
@@ -286,6 +311,21 @@ public final class Segment
     public synchronized void clear()
     {
         ensureOpen();
+        if (listener != null)
+        {
+            int position = head;
+            for (int remaining = used; remaining > 0; )
+            {
+                final int word = Entries.recordWord(ring, position);
+                final int length = checkRecord(position, ALIGNMENT);
+                if (!Entries.isPadding(word) && !Entries.isDeleted(word))
+                {
+                    notifyRemoval(position, RemovalCause.CLEARED);
+                }
+                position = position + length == ringSize ? 0 : position + length;
+                remaining -= length;
+            }
+        }
         index.zero(0, index.capacity());
         head = 0;
         tail = 0;
@@ -318,6 +358,7 @@ public final class Segment
         totals[SegmentStat.MOVES.ordinal()] += moves;
         totals[SegmentStat.ENTRIES.ordinal()] += live;
         totals[SegmentStat.RING_USED.ordinal()] += used;
+        totals[SegmentStat.LISTENER_FAILURES.ordinal()] += listenerFailures;
     }
 
     /** @return the largest key + value length this segment accepts. */
@@ -330,6 +371,247 @@ public final class Segment
     public int maxEntries()
     {
         return maxEntries;
+    }
+
+    /**
+     * Hands a read-only view of the value to {@code reader}, under the lock.
+     *
+     * @return what the reader returned, or null when absent or expired (the reader is not called)
+     */
+    public synchronized <R> R read(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
+        final ValueReader<R> reader, final boolean record)
+    {
+        ensureOpen();
+        final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
+        if (slot == NOT_FOUND)
+        {
+            if (record)
+            {
+                misses++;
+            }
+            return null;
+        }
+        final int position = foundPosition;
+        final int valueLength = checkedValueLength(position, foundRecordLength, keyLength);
+        if (record)
+        {
+            hits++;
+            recordAccess(position);
+        }
+        valueView.bindTo(ring.byteBuffer(), Entries.valueOffset(position, keyLength), valueLength, false);
+        inCallback = true;
+        try
+        {
+            return reader.read(valueView);
+        }
+        finally
+        {
+            inCallback = false;
+            valueView.unbind();
+        }
+    }
+
+    /**
+     * Atomic update: {@code remapper} sees the current value (or null) under the lock and returns
+     * {@link Remapper#KEEP}, null (remove), or a new value (a {@code byte[]} or {@link ValueEncoder}).
+     *
+     * @param ttlMillis time to live of a new value, or 0 for none
+     * @return 1 when the key now has a value, 0 when it has none, -1 when the new value was too
+     *     large (rejected and counted; the entry is unchanged)
+     */
+    public synchronized int compute(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
+        final Remapper remapper, final long ttlMillis)
+    {
+        ensureOpen();
+        final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
+        final int position = foundPosition;
+        final Object result;
+        if (slot != NOT_FOUND)
+        {
+            valueView.bindTo(ring.byteBuffer(), Entries.valueOffset(position, keyLength),
+                checkedValueLength(position, foundRecordLength, keyLength), false);
+        }
+        inCallback = true;
+        try
+        {
+            result = remapper.remap(slot == NOT_FOUND ? null : valueView);
+        }
+        finally
+        {
+            inCallback = false;
+            valueView.unbind();
+        }
+        if (result == Remapper.KEEP)
+        {
+            return slot == NOT_FOUND ? 0 : 1;
+        }
+        if (result == null)
+        {
+            if (slot != NOT_FOUND)
+            {
+                notifyRemoval(position, RemovalCause.EXPLICIT);
+                unlink(slot, position);
+                removals++;
+            }
+            return 0;
+        }
+        final int valueLength = result instanceof byte[] ? ((byte[])result).length : ((ValueEncoder)result).encodedLength();
+        final long recordLength = EntryDescriptor.recordLength(keyLength, valueLength);
+        if (keyLength > MAX_KEY_LENGTH || recordLength > maxRecordLength)
+        {
+            rejections++;
+            return -1;
+        }
+        final long expireAt = ttlMillis > 0 ? clock.millis() + ttlMillis : 0;
+        if (slot != NOT_FOUND)
+        {
+            overwrites++;
+            notifyRemoval(position, RemovalCause.REPLACED);
+            if (valueLength <= Entries.valueCapacity(foundRecordLength, keyLength))
+            {
+                overwriteInPlace(slot, position, keyLength, result, 0, valueLength, expireAt);
+                puts++;
+                return 1;
+            }
+            unlink(slot, position);
+        }
+        append((int)(hash >>> 32), key, keyBits, keyOffset, keyLength, result, 0, valueLength, (int)recordLength,
+            expireAt);
+        puts++;
+        return 1;
+    }
+
+    /**
+     * Copies the keys of the live, unexpired entries, oldest first, for weakly consistent iteration.
+     */
+    public synchronized void snapshotKeys(final List<byte[]> keys)
+    {
+        ensureOpen();
+        final long now = clock.millis();
+        int position = head;
+        for (int remaining = used; remaining > 0; )
+        {
+            final int word = Entries.recordWord(ring, position);
+            final int length = checkRecord(position, ALIGNMENT);
+            if (!Entries.isPadding(word) && !Entries.isDeleted(word))
+            {
+                final int keyLength = Entries.keyLength(ring, position);
+                checkRecord(position, HEADER_LENGTH + keyLength);
+                final long expireAt = Entries.expireAt(ring, position);
+                if (expireAt == 0 || expireAt > now)
+                {
+                    final byte[] key = new byte[keyLength];
+                    ring.getBytes(Entries.keyOffset(position), key, 0, keyLength);
+                    keys.add(key);
+                }
+            }
+            position = position + length == ringSize ? 0 : position + length;
+            remaining -= length;
+        }
+    }
+
+    /**
+     * A peek that also reports the remaining time to live.
+     *
+     * @param ttlOut receives the remaining ms, or {@link Long#MAX_VALUE} for no expiry, at index 0
+     * @return a copy of the value, or null when absent or expired
+     */
+    public synchronized byte[] peekEntry(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
+        final long[] ttlOut)
+    {
+        ensureOpen();
+        if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
+        {
+            return null;
+        }
+        final byte[] value = new byte[checkedValueLength(foundPosition, foundRecordLength, keyLength)];
+        ring.getBytes(Entries.valueOffset(foundPosition, keyLength), value, 0, value.length);
+        ttlOut[0] = foundExpireAt == 0 ? Long.MAX_VALUE : foundExpireAt - clock.millis();
+        return value;
+    }
+
+    /** Writes a value into a live record that has room for it; a codec failure removes the entry. */
+    private void overwriteInPlace(
+        final int slot, final int position, final int keyLength,
+        final Object value, final int valueOffset, final int valueLength, final long expireAt)
+    {
+        try
+        {
+            writeValue(Entries.valueOffset(position, keyLength), value, valueOffset, valueLength);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            unlink(slot, position);
+            throw ex;
+        }
+        Entries.setValueLength(ring, position, valueLength);
+        Entries.setExpireAt(ring, position, expireAt);
+        recordAccess(position);
+    }
+
+    /** Writes a value from a {@code byte[]}, a {@link DirectBuffer} or a {@link ValueEncoder}. */
+    private void writeValue(final int at, final Object value, final int valueOffset, final int valueLength)
+    {
+        if (value instanceof ValueEncoder)
+        {
+            valueView.bindTo(ring.byteBuffer(), at, valueLength, true);
+            inCallback = true;
+            try
+            {
+                ((ValueEncoder)value).encode(valueView, 0);
+            }
+            finally
+            {
+                inCallback = false;
+                valueView.unbind();
+            }
+        }
+        else
+        {
+            Keys.write(ring, at, value, 0, valueOffset, valueLength);
+        }
+    }
+
+    /** Tells the listener, if any, that the live record at {@code position} is leaving. */
+    private void notifyRemoval(final int position, final RemovalCause cause)
+    {
+        if (listener == null)
+        {
+            return;
+        }
+        final int keyLength = Entries.keyLength(ring, position);
+        final int recordLength = checkRecord(position, HEADER_LENGTH + keyLength);
+        keyView.bindTo(ring.byteBuffer(), Entries.keyOffset(position), keyLength, false);
+        valueView.bindTo(ring.byteBuffer(), Entries.valueOffset(position, keyLength),
+            checkedValueLength(position, recordLength, keyLength), false);
+        inCallback = true;
+        try
+        {
+            listener.onRemoval(keyView, valueView, cause);
+        }
+        catch (final VirtualMachineError ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable ex)
+        {
+            listenerFailures++;
+            if (!listenerFailureLogged)
+            {
+                listenerFailureLogged = true;
+                LOGGER.log(System.Logger.Level.WARNING, "removal listener failed (further failures are only " +
+                    "counted in CacheStats.listenerFailureCount)", ex);
+            }
+        }
+        finally
+        {
+            inCallback = false;
+            keyView.unbind();
+            valueView.unbind();
+        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -351,6 +633,7 @@ public final class Segment
             final long expireAt = foundExpireAt;
             if (expireAt != 0 && expireAt <= clock.millis())
             {
+                notifyRemoval(foundPosition, RemovalCause.EXPIRED);
                 unlink(slot, foundPosition);
                 expirations++;
                 return NOT_FOUND;
@@ -488,7 +771,7 @@ public final class Segment
         final int accessTime = nextTick();
         Entries.writeHeader(ring, position, recordLength, tag, expireAt, keyLength, accessTime, valueLength);
         Keys.write(ring, Entries.keyOffset(position), key, keyBits, keyOffset, keyLength);
-        Keys.write(ring, Entries.valueOffset(position, keyLength), value, 0, valueOffset, valueLength);
+        writeValue(Entries.valueOffset(position, keyLength), value, valueOffset, valueLength);
         advanceTail(recordLength);
         insertSlot(tag, position);
         live++;
@@ -534,6 +817,7 @@ public final class Segment
         final boolean expired = expireAt != 0 && expireAt <= clock.millis();
         if (expired || consecutiveMoves >= MAX_CONSECUTIVE_MOVES || (long)accessTime * live <= totalAccessTime)
         {
+            notifyRemoval(position, expired ? RemovalCause.EXPIRED : RemovalCause.EVICTED);
             deleteSlot(slotOf(tag, position));
             live--;
             totalAccessTime -= accessTime;
@@ -642,6 +926,10 @@ public final class Segment
         if (closed)
         {
             throw new IllegalStateException("cache is closed");
+        }
+        if (inCallback)
+        {
+            throw new IllegalStateException("the cache must not be called from a reader, codec, remapper or listener");
         }
     }
 

@@ -13,5 +13,6 @@ public enum SegmentStat
     REJECTIONS,
     MOVES,
     ENTRIES,
-    RING_USED
+    RING_USED,
+    LISTENER_FAILURES
 }
