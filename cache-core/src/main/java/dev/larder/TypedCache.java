@@ -242,13 +242,19 @@ final class TypedCache<K, V> implements Cache<K, V>
         }
     }
 
-    @Override
-    public boolean remove(final K key)
+    /** An operation on an encoded key; implementations must not capture, so that none is allocated per call. */
+    @FunctionalInterface
+    private interface KeyOperation<R>
+    {
+        R apply(Segment segment, Scratch key);
+    }
+
+    private <R> R withKey(final K key, final KeyOperation<R> operation)
     {
         final Scratch s = key(key);
         try
         {
-            return segment(s).remove(s.hash, s.keyBytes, 0, 0, s.keyLength);
+            return operation.apply(segment(s), s);
         }
         finally
         {
@@ -257,17 +263,15 @@ final class TypedCache<K, V> implements Cache<K, V>
     }
 
     @Override
+    public boolean remove(final K key)
+    {
+        return withKey(key, (segment, s) -> segment.remove(s.hash, s.keyBytes, 0, 0, s.keyLength));
+    }
+
+    @Override
     public boolean containsKey(final K key)
     {
-        final Scratch s = key(key);
-        try
-        {
-            return segment(s).contains(s.hash, s.keyBytes, 0, 0, s.keyLength);
-        }
-        finally
-        {
-            s.release();
-        }
+        return withKey(key, (segment, s) -> segment.contains(s.hash, s.keyBytes, 0, 0, s.keyLength));
     }
 
     @Override
@@ -288,17 +292,8 @@ final class TypedCache<K, V> implements Cache<K, V>
     @Override
     public Duration ttl(final K key)
     {
-        final Scratch s = key(key);
-        final long ttlMillis;
-        try
-        {
-            ttlMillis = segment(s).ttlMillis(s.hash, s.keyBytes, 0, 0, s.keyLength);
-        }
-        finally
-        {
-            s.release();
-        }
-        return OffHeapCache.durationOf(ttlMillis);
+        return OffHeapCache.durationOf(
+            withKey(key, (segment, s) -> segment.ttlMillis(s.hash, s.keyBytes, 0, 0, s.keyLength)));
     }
 
     @Override

@@ -111,6 +111,33 @@ class ZeroAllocationTest
     }
 
     @Test
+    void typedPutAndZeroCopyReadAllocateNothing()
+    {
+        try (Cache<Long, byte[]> typed = OffHeapCache.builder().capacity(64L << 20)
+            .build(dev.larder.codec.Codecs.longs(), dev.larder.codec.Codecs.byteArray()))
+        {
+            final Long[] keys = new Long[KEYS];
+            for (int i = 0; i < KEYS; i++)
+            {
+                keys[i] = (long)i;
+            }
+            final byte[] value = new byte[100];
+            final ValueReader<Integer> length = org.agrona.DirectBuffer::capacity;
+            final long allocated = measure(() -> {
+                long found = 0;
+                for (int i = 0; i < OPERATIONS; i++)
+                {
+                    final Long key = keys[i % KEYS];
+                    typed.put(key, value);
+                    found += typed.read(key, length);
+                }
+                assertEquals(100L * OPERATIONS, found);
+            });
+            assertTrue(allocated < SLACK_BYTES, "allocated " + allocated + " bytes in " + OPERATIONS + " typed put+read");
+        }
+    }
+
+    @Test
     void evictionAllocatesNothingEither()
     {
         try (OffHeapCache small = OffHeapCache.builder().capacity(1L << 20).segments(4).build())

@@ -32,7 +32,7 @@ import org.agrona.MutableDirectBuffer;
 public final class ByteBufferDirectBuffer implements MutableDirectBuffer
 {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).order(NATIVE);
     private static final byte[] NULL_BYTES = "null".getBytes(UTF_8);
 
     private ByteBuffer buffer = EMPTY;

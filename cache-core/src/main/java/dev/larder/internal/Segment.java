@@ -156,22 +156,12 @@ public final class Segment
         final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
     {
         ensureOpen();
-        final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
-        if (slot == NOT_FOUND)
+        final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
+        if (position == NOT_FOUND)
         {
-            if (record)
-            {
-                misses++;
-            }
             return -1;
         }
-        final int position = foundPosition;
         final int valueLength = checkedValueLength(position, foundRecordLength, keyLength);
-        if (record)
-        {
-            hits++;
-            recordAccess(position);
-        }
         if (valueLength <= dstCapacity)
         {
             Keys.copyOut(ring, Entries.valueOffset(position, keyLength), dst, dstOffset, valueLength);
@@ -188,22 +178,12 @@ public final class Segment
         final boolean record)
     {
         ensureOpen();
-        final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
-        if (slot == NOT_FOUND)
+        final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
+        if (position == NOT_FOUND)
         {
-            if (record)
-            {
-                misses++;
-            }
             return null;
         }
-        final int position = foundPosition;
         final byte[] value = new byte[checkedValueLength(position, foundRecordLength, keyLength)];
-        if (record)
-        {
-            hits++;
-            recordAccess(position);
-        }
         ring.getBytes(Entries.valueOffset(position, keyLength), value, 0, value.length);
         return value;
     }
@@ -383,22 +363,12 @@ public final class Segment
         final ValueReader<R> reader, final boolean record)
     {
         ensureOpen();
-        final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
-        if (slot == NOT_FOUND)
+        final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
+        if (position == NOT_FOUND)
         {
-            if (record)
-            {
-                misses++;
-            }
             return null;
         }
-        final int position = foundPosition;
         final int valueLength = checkedValueLength(position, foundRecordLength, keyLength);
-        if (record)
-        {
-            hits++;
-            recordAccess(position);
-        }
         valueView.bindTo(ring.byteBuffer(), Entries.valueOffset(position, keyLength), valueLength, false);
         inCallback = true;
         try
@@ -617,6 +587,32 @@ public final class Segment
     // ------------------------------------------------------------------------------------------
     // Lookup
     // ------------------------------------------------------------------------------------------
+
+    /**
+     * Finds a live entry for a read; with {@code record}, counts a hit (and refreshes the entry's
+     * access time) or a miss.
+     *
+     * @return the record position, or {@link #NOT_FOUND}
+     */
+    private int findForRead(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
+        final boolean record)
+    {
+        if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
+        {
+            if (record)
+            {
+                misses++;
+            }
+            return NOT_FOUND;
+        }
+        if (record)
+        {
+            hits++;
+            recordAccess(foundPosition);
+        }
+        return foundPosition;
+    }
 
     /**
      * Finds the index slot of a live entry, leaving its record position in {@link #foundPosition}.
