@@ -108,6 +108,26 @@ class TypedCacheTest
     }
 
     @Test
+    void theLargestEntryRoundTripsThroughTheCodecs()
+    {
+        final int longest = cache.bytes().maxEntrySize() - Long.BYTES;
+        final String value = "é".repeat(longest / 2) + "x".repeat(longest % 2);
+        assertEquals(longest, value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        assertTrue(cache.put(1L, value));
+        assertEquals(value, cache.get(1L));
+        assertFalse(cache.put(2L, value + "x"), "one byte more is refused");
+        try (Cache<byte[], byte[]> raw = OffHeapCache.builder().capacity(4 << 20).segments(1)
+            .build(Codecs.byteArray(), Codecs.byteArray()))
+        {
+            final byte[] key = new byte[0xFFFF];
+            final byte[] bigValue = new byte[raw.bytes().maxEntrySize() - key.length];
+            bigValue[bigValue.length - 1] = 9;
+            assertTrue(raw.put(key, bigValue), "the longest key with the longest value beside it");
+            assertArrayEquals(bigValue, raw.get(key));
+        }
+    }
+
+    @Test
     void nullsAreRefusedByName()
     {
         assertEquals("key", assertThrows(NullPointerException.class, () -> cache.get(null)).getMessage());
