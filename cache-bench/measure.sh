@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Runs Larder's measurements and regenerates docs/benchmarks.md (tables and charts).
+#
+#   cache-bench/measure.sh full     every measurement, then the report (hours on 2 cores)
+#   cache-bench/measure.sh peers    only the JMH comparison subset named in docs/benchmarks.md
+#   cache-bench/measure.sh hitrate  only the hit-rate simulator
+#   cache-bench/measure.sh gc       only the GC and footprint runs
+#   cache-bench/measure.sh report   only rewrite docs/benchmarks.md from cache-bench/results/
+#   cache-bench/measure.sh ci       every benchmark for a token iteration, into a temp dir; judges
+#                                   nothing and writes no docs (so that no benchmark can rot)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=cache-bench/target/benchmarks.jar
+RESULTS=cache-bench/results
+MODE=${1:-full}
+
+# Chronicle Map needs these on Java 17; the export also enables Larder's Agrona backend.
+FLAGS=(-Dchronicle.analytics.disable=true -Dagrona.disable.bounds.checks=true
+  --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
+  --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens java.base/java.io=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED
+  --add-opens java.base/java.util=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens java.base/jdk.internal.misc=ALL-UNNAMED --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-exports java.base/sun.nio.ch=ALL-UNNAMED --add-exports jdk.unsupported/sun.misc=ALL-UNNAMED
+  --add-exports jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
+  --add-opens jdk.compiler/com.sun.tools.javac=ALL-UNNAMED)
+
+build() {
+  mvn -B -q -ntp -DskipTests package -pl cache-bench -am
+}
+
+machine() {
+  mkdir -p "$RESULTS"
+  {
+    echo "cores: $(nproc), memory: $(free -g | awk '/Mem:/ {print $2}') GiB"
+    lscpu | grep -E 'Model name|L2 cache|L3 cache' | sed 's/  */ /g'
+    java -version 2>&1 | head -2
+    echo "date: $(date -u +%Y-%m-%d)"
+  } > "$RESULTS/machine.txt"
+}
+
+peers() {
+  # the subset reported in docs/benchmarks.md; the harness supports every combination
+  java -jar "$JAR" PeersBenchmark -t 2 -prof gc -p valueSize=100 -p workingSet=small,large -p distribution=zipf \
+    -rf json -rff "$RESULTS/peers-t2-v100-zipf.json"
+  java -jar "$JAR" PeersBenchmark -t 1 -prof gc -p valueSize=100 -p workingSet=large -p distribution=uniform \
+    -rf json -rff "$RESULTS/peers-t1-v100-uniform.json"
+  java -jar "$JAR" PeersBenchmark -t 2 -prof gc -p valueSize=1024,16384 -p workingSet=large -p distribution=zipf \
+    -p cache=larder,larder-jdk,caffeine,ohc -rf json -rff "$RESULTS/peers-t2-vlarge-zipf.json"
+}
+
+hitrate() {
+  java -cp "$JAR" dev.larder.bench.sim.HitRateSimulator --out "$RESULTS" --charts docs/charts
+}
+
+gc() {
+  rm -f "$RESULTS/gc-fill.csv" "$RESULTS/gc-pauses.csv"
+  for cache in larder caffeine chm ohc chronicle ehcache; do
+    for entries in 1000000 5000000 10000000; do
+      java -Xms8g -Xmx8g -XX:MaxDirectMemorySize=8g "${FLAGS[@]}" -cp "$JAR" dev.larder.bench.GcMeasurement \
+        fill "$cache" "$entries" "$RESULTS/gc-fill.csv"
+    done
+  done
+  for cache in larder caffeine chm; do
+    log=$(mktemp)
+    java -Xms8g -Xmx8g -XX:MaxDirectMemorySize=8g "${FLAGS[@]}" "-Xlog:gc:file=$log" -cp "$JAR" \
+      dev.larder.bench.GcMeasurement mixed "$cache" 10000000 "$RESULTS/gc-mixed.csv" 60
+    java -cp "$JAR" dev.larder.bench.GcLog "$log" "$cache" >> "$RESULTS/gc-pauses.csv"
+    rm -f "$log"
+  done
+}
+
+report() {
+  java -cp "$JAR" dev.larder.bench.BenchmarkReport "$RESULTS" docs/benchmarks.md docs/charts
+}
+
+ci() {
+  local out
+  out=$(mktemp -d)
+  java -cp "$JAR" "${FLAGS[@]}" dev.larder.bench.peers.PeersSmoke 2000
+  java -jar "$JAR" 'PeersBenchmark|ZeroAllocationBenchmark|TypedCacheBenchmark' -f 1 -wi 0 -i 1 -r 100ms \
+    -p valueSize=100 -p workingSet=small -p distribution=zipf -rf json -rff "$out/token.json"
+  java -cp "$JAR" dev.larder.bench.sim.HitRateSimulator --traces cs,zipf --sizes 250,500 --out "$out" --charts "$out"
+  java -Xmx1g "${FLAGS[@]}" -cp "$JAR" dev.larder.bench.GcMeasurement fill larder 100000 "$out/gc.csv"
+  log="$out/gc.log"
+  java -Xmx1g "${FLAGS[@]}" "-Xlog:gc:file=$log" -cp "$JAR" dev.larder.bench.GcMeasurement mixed caffeine 100000 \
+    "$out/gc-mixed.csv" 1
+  java -cp "$JAR" dev.larder.bench.GcLog "$log" caffeine
+  cp docs/benchmarks.md "$out/benchmarks.md"
+  java -cp "$JAR" dev.larder.bench.BenchmarkReport "$out" "$out/benchmarks.md" "$out/charts"
+  echo "benchmarks ran for a token iteration; results in $out (not judged)"
+}
+
+build
+case "$MODE" in
+  full) machine; peers; hitrate; gc; report ;;
+  peers) machine; peers; report ;;
+  hitrate) hitrate; report ;;
+  gc) machine; gc; report ;;
+  report) report ;;
+  ci) ci ;;
+  *) echo "usage: $0 full|peers|hitrate|gc|report|ci" >&2; exit 2 ;;
+esac

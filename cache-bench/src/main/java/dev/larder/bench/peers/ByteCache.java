@@ -1,0 +1,27 @@
+package dev.larder.bench.peers;
+
+/**
+ * One cache under test, seen through byte-array keys and values so that no cache pays for a codec
+ * the others skip. Keys are addressed by index: each adapter builds its own key objects up front
+ * (the raw 16-byte arrays for off-heap caches, content-comparing wrappers for on-heap maps), so no
+ * key is allocated while measuring.
+ */
+public interface ByteCache extends AutoCloseable
+{
+    /** Stores {@code value} under key number {@code key}. */
+    void put(int key, byte[] value);
+
+    /**
+     * Reads key number {@code key} the way the cache reads best: into {@code dst} for Larder, as a
+     * reference for on-heap maps, as a fresh copy where the API only offers that.
+     *
+     * @return the value's length, or -1 when absent
+     */
+    int get(int key, byte[] dst);
+
+    /** @return entries held. */
+    long size();
+
+    @Override
+    void close();
+}

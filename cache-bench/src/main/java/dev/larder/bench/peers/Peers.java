@@ -1,0 +1,292 @@
+package dev.larder.bench.peers;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.larder.MemoryBackend;
+import dev.larder.OffHeapCache;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import net.openhft.chronicle.map.ChronicleMap;
+import org.caffinitas.ohc.CacheSerializer;
+import org.caffinitas.ohc.OHCache;
+import org.caffinitas.ohc.OHCacheBuilder;
+import org.ehcache.CacheManager;
+import org.ehcache.config.builders.CacheConfigurationBuilder;
+import org.ehcache.config.builders.CacheManagerBuilder;
+import org.ehcache.config.builders.ResourcePoolsBuilder;
+import org.ehcache.config.units.MemoryUnit;
+
+/**
+ * Builds each cache under test, sized to hold {@code entries} entries of {@code valueSize} bytes
+ * without evicting (capacity with headroom), so that every cache measures the same work.
+ *
+ * <table>
+ *   <caption>Caches</caption>
+ *   <tr><th>name</th><th>what</th></tr>
+ *   <tr><td>larder</td><td>OffHeapCache, Agrona backend (the JVM has the export flag)</td></tr>
+ *   <tr><td>larder-jdk</td><td>OffHeapCache, pure-JDK backend forced</td></tr>
+ *   <tr><td>caffeine</td><td>Caffeine 3 bounded cache (maximumSize), on-heap</td></tr>
+ *   <tr><td>ohc</td><td>OHC 0.7.4 off-heap cache, linked implementation, byte[] serializers</td></tr>
+ *   <tr><td>chronicle</td><td>Chronicle Map 3 in memory, byte[] keys and values</td></tr>
+ *   <tr><td>ehcache</td><td>Ehcache 3 with an off-heap-only resource pool</td></tr>
+ *   <tr><td>chm</td><td>ConcurrentHashMap, the on-heap baseline (unbounded)</td></tr>
+ * </table>
+ */
+public final class Peers
+{
+    /** Every cache name, in report order. */
+    public static final List<String> NAMES =
+        List.of("larder", "larder-jdk", "caffeine", "ohc", "chronicle", "ehcache", "chm");
+
+    private Peers()
+    {
+    }
+
+    /** @return a new cache of kind {@code name}. */
+    public static ByteCache create(final String name, final int entries, final int valueSize)
+    {
+        final long bytes = (long)entries * (Keys.LENGTH + valueSize + 64) * 13 / 10 + (32L << 20);
+        switch (name)
+        {
+            case "larder":
+                return larder(entries, bytes, valueSize, MemoryBackend.AUTO);
+            case "larder-jdk":
+                return larder(entries, bytes, valueSize, MemoryBackend.JDK);
+            case "caffeine":
+                return onHeap(entries, Caffeine.newBuilder().maximumSize(entries * 2L).<Keys.Wrapped, byte[]>build()
+                    .asMap());
+            case "chm":
+                return onHeap(entries, new ConcurrentHashMap<>(entries * 2));
+            case "ohc":
+                return ohc(entries, bytes);
+            case "chronicle":
+                return chronicle(entries, valueSize);
+            case "ehcache":
+                return ehcache(entries, bytes);
+            default:
+                throw new IllegalArgumentException("unknown cache: " + name + ", expected one of " + NAMES);
+        }
+    }
+
+    private static ByteCache larder(final int entries, final long bytes, final int valueSize, final MemoryBackend backend)
+    {
+        final OffHeapCache cache = OffHeapCache.builder().capacity(bytes).expectedEntrySize(Keys.LENGTH + valueSize)
+            .segments(bytes / 256 >= 1 << 20 ? 256 : 16).memoryBackend(backend).build();
+        final byte[][] keys = Keys.keys(entries);
+        return new ByteCache()
+        {
+            @Override
+            public void put(final int key, final byte[] value)
+            {
+                cache.put(keys[key], value);
+            }
+
+            @Override
+            public int get(final int key, final byte[] dst)
+            {
+                return cache.get(keys[key], dst);
+            }
+
+            @Override
+            public long size()
+            {
+                return cache.stats().entryCount();
+            }
+
+            @Override
+            public void close()
+            {
+                cache.close();
+            }
+        };
+    }
+
+    private static ByteCache onHeap(final int entries, final java.util.concurrent.ConcurrentMap<Keys.Wrapped, byte[]> map)
+    {
+        final Keys.Wrapped[] keys = new Keys.Wrapped[entries];
+        for (int i = 0; i < entries; i++)
+        {
+            keys[i] = new Keys.Wrapped(Keys.key(i));
+        }
+        return new ByteCache()
+        {
+            @Override
+            public void put(final int key, final byte[] value)
+            {
+                // an on-heap map keeps the array it is given, so each put stores its own copy
+                map.put(keys[key], value.clone());
+            }
+
+            @Override
+            public int get(final int key, final byte[] dst)
+            {
+                final byte[] value = map.get(keys[key]);
+                return value == null ? -1 : value.length;
+            }
+
+            @Override
+            public long size()
+            {
+                return map.size();
+            }
+
+            @Override
+            public void close()
+            {
+                map.clear();
+            }
+        };
+    }
+
+    /** OHC's serializer for byte[]: a 4-byte length then the bytes. */
+    private static final class BytesSerializer implements CacheSerializer<byte[]>
+    {
+        @Override
+        public void serialize(final byte[] value, final ByteBuffer buffer)
+        {
+            buffer.putInt(value.length);
+            buffer.put(value);
+        }
+
+        @Override
+        public byte[] deserialize(final ByteBuffer buffer)
+        {
+            final byte[] value = new byte[buffer.getInt()];
+            buffer.get(value);
+            return value;
+        }
+
+        @Override
+        public int serializedSize(final byte[] value)
+        {
+            return 4 + value.length;
+        }
+    }
+
+    private static ByteCache ohc(final int entries, final long bytes)
+    {
+        final OHCache<byte[], byte[]> cache = OHCacheBuilder.<byte[], byte[]>newBuilder()
+            .keySerializer(new BytesSerializer())
+            .valueSerializer(new BytesSerializer())
+            .capacity(bytes)
+            .hashTableSize(Math.max(8192, Integer.highestOneBit(entries / 64) * 2))
+            .build();
+        final byte[][] keys = Keys.keys(entries);
+        return new ByteCache()
+        {
+            @Override
+            public void put(final int key, final byte[] value)
+            {
+                cache.put(keys[key], value);
+            }
+
+            @Override
+            public int get(final int key, final byte[] dst)
+            {
+                final byte[] value = cache.get(keys[key]);
+                return value == null ? -1 : value.length;
+            }
+
+            @Override
+            public long size()
+            {
+                return cache.size();
+            }
+
+            @Override
+            public void close()
+            {
+                try
+                {
+                    cache.close();
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+            }
+        };
+    }
+
+    private static ByteCache chronicle(final int entries, final int valueSize)
+    {
+        final ChronicleMap<byte[], byte[]> map = ChronicleMap.of(byte[].class, byte[].class)
+            .name("bench")
+            .entries(entries)
+            .averageKeySize(Keys.LENGTH)
+            .averageValueSize(valueSize)
+            .create();
+        final byte[][] keys = Keys.keys(entries);
+        return new ByteCache()
+        {
+            @Override
+            public void put(final int key, final byte[] value)
+            {
+                map.put(keys[key], value);
+            }
+
+            @Override
+            public int get(final int key, final byte[] dst)
+            {
+                final byte[] value = map.get(keys[key]);
+                return value == null ? -1 : value.length;
+            }
+
+            @Override
+            public long size()
+            {
+                return map.longSize();
+            }
+
+            @Override
+            public void close()
+            {
+                map.close();
+            }
+        };
+    }
+
+    private static ByteCache ehcache(final int entries, final long bytes)
+    {
+        final CacheManager manager = CacheManagerBuilder.newCacheManagerBuilder()
+            .withCache("bench", CacheConfigurationBuilder.newCacheConfigurationBuilder(byte[].class, byte[].class,
+                ResourcePoolsBuilder.newResourcePoolsBuilder().offheap(Math.max(1, bytes >> 20), MemoryUnit.MB)))
+            .build(true);
+        final org.ehcache.Cache<byte[], byte[]> cache = manager.getCache("bench", byte[].class, byte[].class);
+        final byte[][] keys = Keys.keys(entries);
+        return new ByteCache()
+        {
+            @Override
+            public void put(final int key, final byte[] value)
+            {
+                cache.put(keys[key], value);
+            }
+
+            @Override
+            public int get(final int key, final byte[] dst)
+            {
+                final byte[] value = cache.get(keys[key]);
+                return value == null ? -1 : value.length;
+            }
+
+            @Override
+            public long size()
+            {
+                long count = 0;
+                for (final org.ehcache.Cache.Entry<byte[], byte[]> ignored : cache)
+                {
+                    count++;
+                }
+                return count;
+            }
+
+            @Override
+            public void close()
+            {
+                manager.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,202 @@
+package dev.larder.bench.sim;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Replays key traces against the real {@code OffHeapCache} and the reference policies (exact LRU,
+ * FIFO, CLOCK, Caffeine's W-TinyLFU) in the same run, for a sweep of cache sizes, and writes the hit
+ * rates as CSV plus one SVG chart per trace.
+ *
+ * <pre>
+ * mvn -B -q -DskipTests package -pl cache-bench -am
+ * java -cp cache-bench/target/benchmarks.jar dev.larder.bench.sim.HitRateSimulator \
+ *     [--traces all|name,name] [--sizes 100,250,500,1000,2000,4000] [--out cache-bench/results] [--charts docs/charts]
+ * </pre>
+ *
+ * Traces: the bundled LIRS traces (see {@code src/main/resources/traces/README.md}), a synthetic Zipf
+ * trace ({@code zipf}: 200k accesses over 10k keys, s = 0.99) and a synthetic scan trace
+ * ({@code scan-synthetic}). A file can be replayed with {@code --file path --format lirs|bin32|bin64}.
+ */
+public final class HitRateSimulator
+{
+    private HitRateSimulator()
+    {
+    }
+
+    /** One result row. */
+    record Row(String trace, int size, String policy, double hitRate, long held)
+    {
+    }
+
+    public static void main(final String[] args) throws IOException
+    {
+        final Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2)
+        {
+            if (!args[i].startsWith("--"))
+            {
+                throw new IllegalArgumentException("options are --name value pairs: " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        final Path out = Paths.get(options.getOrDefault("out", "cache-bench/results"));
+        final Path charts = Paths.get(options.getOrDefault("charts", "docs/charts"));
+        final int[] sizes = parseSizes(options.getOrDefault("sizes", "100,250,500,1000,2000,4000"));
+        final Map<String, long[]> traces = traces(options);
+
+        final List<Row> rows = new ArrayList<>();
+        for (final Map.Entry<String, long[]> trace : traces.entrySet())
+        {
+            final int distinct = Traces.distinct(trace.getValue());
+            for (final int size : sizes)
+            {
+                if (size >= distinct)
+                {
+                    continue;
+                }
+                for (final String policyName : Policies.NAMES)
+                {
+                    try (Policy policy = Policies.create(policyName, size))
+                    {
+                        long hits = 0;
+                        for (final long key : trace.getValue())
+                        {
+                            if (policy.access(key))
+                            {
+                                hits++;
+                            }
+                        }
+                        final long held = policy instanceof Policies.Larder ? ((Policies.Larder)policy).held() : size;
+                        rows.add(new Row(trace.getKey(), size, policyName, (double)hits / trace.getValue().length, held));
+                    }
+                }
+            }
+            System.out.printf(Locale.ROOT, "%-15s %,9d accesses %,7d keys%n", trace.getKey(), trace.getValue().length,
+                distinct);
+        }
+
+        Files.createDirectories(out);
+        final Path csv = out.resolve("hitrate.csv");
+        try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8)))
+        {
+            writer.println("trace,size,policy,hitRate,held");
+            for (final Row row : rows)
+            {
+                writer.printf(Locale.ROOT, "%s,%d,%s,%.6f,%d%n", row.trace(), row.size(), row.policy(), row.hitRate(),
+                    row.held());
+            }
+        }
+        Files.createDirectories(charts);
+        for (final String trace : traces.keySet())
+        {
+            SvgChart.hitRates(trace, rows.stream().filter(row -> row.trace().equals(trace)).toList(),
+                charts.resolve("hitrate-" + trace + ".svg"));
+        }
+        report(rows, traces.keySet());
+        System.out.println("wrote " + csv + " and charts in " + charts);
+    }
+
+    /** Prints the table and Larder's largest gap to exact LRU per trace. */
+    private static void report(final List<Row> rows, final Iterable<String> traces)
+    {
+        System.out.printf(Locale.ROOT, "%n%-15s %6s %8s %8s %8s %8s %8s %9s%n", "trace", "size", "larder", "lru", "fifo",
+            "clock", "caffeine", "larder-lru");
+        for (final String trace : traces)
+        {
+            double worst = 0;
+            for (final Row larder : rows)
+            {
+                if (!larder.trace().equals(trace) || !larder.policy().equals("larder"))
+                {
+                    continue;
+                }
+                final double lru = rate(rows, trace, larder.size(), "lru");
+                worst = Math.max(worst, lru - larder.hitRate());
+                System.out.printf(Locale.ROOT, "%-15s %6d %7.2f%% %7.2f%% %7.2f%% %7.2f%% %7.2f%% %+8.2f%n", trace,
+                    larder.size(), 100 * larder.hitRate(), 100 * lru, 100 * rate(rows, trace, larder.size(), "fifo"),
+                    100 * rate(rows, trace, larder.size(), "clock"), 100 * rate(rows, trace, larder.size(), "caffeine"),
+                    100 * (larder.hitRate() - lru));
+            }
+            System.out.printf(Locale.ROOT, "%-15s largest shortfall of larder below exact LRU: %.2f points%n", trace,
+                100 * worst);
+        }
+    }
+
+    static double rate(final List<Row> rows, final String trace, final int size, final String policy)
+    {
+        for (final Row row : rows)
+        {
+            if (row.trace().equals(trace) && row.size() == size && row.policy().equals(policy))
+            {
+                return row.hitRate();
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static int[] parseSizes(final String sizes)
+    {
+        final String[] parts = sizes.split(",");
+        final int[] parsed = new int[parts.length];
+        for (int i = 0; i < parts.length; i++)
+        {
+            parsed[i] = Integer.parseInt(parts[i].trim());
+        }
+        return parsed;
+    }
+
+    private static Map<String, long[]> traces(final Map<String, String> options) throws IOException
+    {
+        final Map<String, long[]> traces = new LinkedHashMap<>();
+        if (options.containsKey("file"))
+        {
+            final Path file = Paths.get(options.get("file"));
+            final String format = options.getOrDefault("format", "lirs");
+            try (java.io.InputStream in = open(file))
+            {
+                traces.put(file.getFileName().toString(), switch (format)
+                {
+                    case "lirs" -> Traces.lirs(in);
+                    case "bin32" -> Traces.binary(in, 32);
+                    case "bin64" -> Traces.binary(in, 64);
+                    default -> throw new IllegalArgumentException("format must be lirs, bin32 or bin64: " + format);
+                });
+            }
+            return traces;
+        }
+        final String wanted = options.getOrDefault("traces", "all");
+        final List<String> names = new ArrayList<>(List.of(Traces.BUNDLED));
+        names.add("zipf");
+        names.add("scan-synthetic");
+        for (final String name : names)
+        {
+            if (!"all".equals(wanted) && !List.of(wanted.split(",")).contains(name))
+            {
+                continue;
+            }
+            switch (name)
+            {
+                case "zipf" -> traces.put(name, Traces.zipf(200_000, 10_000, 0.99, 7));
+                case "scan-synthetic" -> traces.put(name, Traces.scan(200_000, 2_000, 20_000, 5_000, 7));
+                default -> traces.put(name, Traces.bundled(name));
+            }
+        }
+        return traces;
+    }
+
+    private static java.io.InputStream open(final Path file) throws IOException
+    {
+        final java.io.InputStream in = Files.newInputStream(file);
+        return file.toString().endsWith(".gz") ? new java.util.zip.GZIPInputStream(in) : in;
+    }
+}
