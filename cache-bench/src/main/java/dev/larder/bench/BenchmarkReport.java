@@ -65,8 +65,12 @@ public final class BenchmarkReport
         text = replace(text, "targets", targets(peers));
         text = replace(text, "hitrate", hitRates(results.resolve("hitrate.csv"), charts, doc.getParent()));
         text = replace(text, "gc-fill", csvTable(results.resolve("gc-fill.csv"), List.of("mode", "cache", "entries",
-            "held", "fill ops/s", "GCs in fill", "GC ms in fill", "heap after GC (B)", "full GC ms", "RSS (B)",
-            "bytes/entry", "overhead B/entry")));
+            "held", "fill ops/s", "GCs in fill", "GC ms in fill", "heap after GC (MiB)", "full GC ms", "RSS (MiB)",
+            "RSS growth B/entry", "cache B/entry", "overhead B/entry")) + "\n" + gcCharts(results.resolve("gc-fill.csv"),
+            charts, doc.getParent()));
+        text = replace(text, "gc-mixed", csvTable(results.resolve("gc-mixed.csv"), List.of("mode", "cache", "entries",
+            "held", "mixed ops/s", "GCs in fill", "GC ms in fill", "GCs in run", "GC ms in run", "seconds",
+            "run starts at uptime s")));
         text = replace(text, "gc-pauses", csvTable(results.resolve("gc-pauses.csv"), List.of("cache", "pauses",
             "total ms", "p50 ms", "p99 ms", "max ms")));
         Files.writeString(doc, text, StandardCharsets.UTF_8);
@@ -310,6 +314,44 @@ public final class BenchmarkReport
             if (Files.exists(chart))
             {
                 out.append("![").append(trace).append("](").append(docDir.relativize(chart)).append(") ");
+            }
+        }
+        return out.toString();
+    }
+
+    /** Bar charts of heap after GC and full-GC time with 10M entries, per cache. */
+    private static String gcCharts(final Path csv, final Path charts, final Path docDir) throws IOException
+    {
+        if (!Files.exists(csv))
+        {
+            return "";
+        }
+        final List<SvgChart.Bar> heap = new ArrayList<>();
+        final List<SvgChart.Bar> fullGc = new ArrayList<>();
+        final List<SvgChart.Bar> fillGc = new ArrayList<>();
+        for (final String line : Files.readAllLines(csv, StandardCharsets.UTF_8))
+        {
+            final String[] cells = line.split(",");
+            if (cells.length > 8 && "10000000".equals(cells[2]))
+            {
+                heap.add(new SvgChart.Bar(cells[1], Double.parseDouble(cells[7]), 0));
+                fullGc.add(new SvgChart.Bar(cells[1], Double.parseDouble(cells[8]), 0));
+                fillGc.add(new SvgChart.Bar(cells[1], Double.parseDouble(cells[6]), 0));
+            }
+        }
+        final StringBuilder out = new StringBuilder();
+        for (final Object[] chart : new Object[][] {
+            {"gc-heap-10m.svg", "Heap after a full GC, 10M entries", "MiB", heap},
+            {"gc-fillgc-10m.svg", "GC time while filling 10M entries", "ms", fillGc},
+            {"gc-fullgc-10m.svg", "Explicit full GC with 10M entries", "ms", fullGc}})
+        {
+            @SuppressWarnings("unchecked")
+            final List<SvgChart.Bar> bars = (List<SvgChart.Bar>)chart[3];
+            if (!bars.isEmpty())
+            {
+                final Path file = charts.resolve((String)chart[0]);
+                SvgChart.bars((String)chart[1], (String)chart[2], bars, file);
+                out.append("![").append(chart[1]).append("](").append(docDir.relativize(file)).append(") ");
             }
         }
         return out.toString();

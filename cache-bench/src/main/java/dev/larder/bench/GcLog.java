@@ -11,27 +11,34 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a unified GC log ({@code -Xlog:gc}) and prints the pause distribution: count, total, p50,
- * p99 and max of the lines that report a pause ("Pause Young ... 12.345ms").
+ * Reads a unified GC log ({@code -Xlog:gc}, default decorations: uptime first) and prints the pause
+ * distribution: count, total, p50, p99 and max of the lines that report a pause ("Pause Young ...
+ * 12.345ms"), counting only pauses that start at or after an uptime.
  *
  * <pre>
- * java -cp cache-bench/target/benchmarks.jar dev.larder.bench.GcLog gc.log [label]
+ * java -cp cache-bench/target/benchmarks.jar dev.larder.bench.GcLog gc.log [label] [after-seconds]
  * </pre>
  */
 public final class GcLog
 {
     private static final Pattern PAUSE = Pattern.compile("Pause .* (\\d+\\.\\d+)ms$");
+    private static final Pattern UPTIME = Pattern.compile("^\\[(\\d+\\.\\d+)s\\]");
 
     private GcLog()
     {
     }
 
-    /** @return pause durations in ms, in log order. */
-    static List<Double> pauses(final List<String> lines)
+    /** @return durations in ms of the pauses logged at or after {@code afterSeconds} of uptime, in log order. */
+    static List<Double> pauses(final List<String> lines, final double afterSeconds)
     {
         final List<Double> pauses = new ArrayList<>();
         for (final String line : lines)
         {
+            final Matcher uptime = UPTIME.matcher(line.trim());
+            if (uptime.find() && Double.parseDouble(uptime.group(1)) < afterSeconds)
+            {
+                continue;
+            }
             final Matcher matcher = PAUSE.matcher(line.trim());
             if (matcher.find())
             {
@@ -54,7 +61,8 @@ public final class GcLog
 
     public static void main(final String[] args) throws IOException
     {
-        final List<Double> pauses = pauses(Files.readAllLines(Paths.get(args[0])));
+        final double after = args.length > 2 ? Double.parseDouble(args[2]) : 0;
+        final List<Double> pauses = pauses(Files.readAllLines(Paths.get(args[0])), after);
         Collections.sort(pauses);
         final double total = pauses.stream().mapToDouble(Double::doubleValue).sum();
         System.out.printf(Locale.ROOT, "%s,%d,%.1f,%.2f,%.2f,%.2f%n", args.length > 1 ? args[1] : args[0], pauses.size(),

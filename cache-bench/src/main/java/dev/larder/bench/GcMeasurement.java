@@ -30,9 +30,13 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code fill} inserts N entries (16-byte keys, 100-byte values) and records fill throughput, GC
  * count and time during the fill, heap used after a full GC, how long an explicit full GC takes
  * with the cache populated, process RSS, and memory per entry above the 116 bytes of key and value
- * (RSS growth over the fill divided by N, so on- and off-heap costs count alike). {@code mixed}
- * fills, then runs 90% reads / 10% writes on 2 threads for the given seconds; the pause
- * distribution comes from the {@code -Xlog:gc} file (see {@link GcLog}). One CSV line per run is
+ * (the cache's own off-heap accounting plus the heap it holds, per entry; RSS growth per entry is
+ * printed too, but it also counts memory a cache reserves up front and pages the JVM touches).
+ * Keys are written into one reused array: off-heap caches copy them, on-heap maps keep a copy.
+ * {@code mixed}
+ * fills, then runs 90% reads / 10% writes on 2 threads for the given seconds, and prints the JVM
+ * uptime at which that run started (the last column), so that {@link GcLog} counts only the pauses
+ * of the run in the {@code -Xlog:gc} file. One CSV line per run is
  * appended to the results file.
  */
 public final class GcMeasurement
@@ -55,17 +59,24 @@ public final class GcMeasurement
         final Path results = Paths.get(args[3]);
         final int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 60;
 
+        if ("fill".equals(mode))
+        {
+            System.gc();
+        }
+        final long heapBaseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         final long rssBefore = rssBytes();
         final long gcCountBefore = gcCount();
         final long gcTimeBefore = gcMillis();
-        try (ByteCache cache = Peers.create(name, entries, VALUE_SIZE))
+        try (ByteCache cache = Peers.create(name, entries, VALUE_SIZE, false))
         {
             final byte[] value = new byte[VALUE_SIZE];
+            final byte[] key = new byte[Keys.LENGTH];
             final long start = System.nanoTime();
             for (int i = 0; i < entries; i++)
             {
+                Keys.fill(i, key);
                 value[0] = (byte)i;
-                cache.put(i, value);
+                cache.put(key, value);
             }
             final double fillSeconds = (System.nanoTime() - start) / 1e9;
             final long fillGcCount = gcCount() - gcCountBefore;
@@ -80,19 +91,24 @@ public final class GcMeasurement
                 final double fullGcMillis = (System.nanoTime() - gcStart) / 1e6;
                 final long heapAfterGc = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                 final long rss = rssBytes();
-                final double perEntry = (double)(rss - rssBefore) / entries;
-                line = String.format(Locale.ROOT, "fill,%s,%d,%d,%.0f,%d,%d,%d,%.1f,%d,%.1f,%.1f", name, entries, held,
-                    entries / fillSeconds, fillGcCount, fillGcMillis, heapAfterGc, fullGcMillis, rss, perEntry,
-                    perEntry - Keys.LENGTH - VALUE_SIZE);
+                final double rssPerEntry = (double)(rss - rssBefore) / entries;
+                final long offHeap = cache.offHeapBytes();
+                // the cache's own bytes: its off-heap accounting plus the heap it holds beyond the baseline
+                final double perEntry = offHeap < 0 ? Double.NaN :
+                    (double)(offHeap + Math.max(0, heapAfterGc - heapBaseline)) / entries;
+                line = String.format(Locale.ROOT, "fill,%s,%d,%d,%.0f,%d,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f", name,
+                    entries, held, entries / fillSeconds, fillGcCount, fillGcMillis, heapAfterGc / 1048576.0,
+                    fullGcMillis, rss / 1048576.0, rssPerEntry, perEntry, perEntry - Keys.LENGTH - VALUE_SIZE);
             }
             else if ("mixed".equals(mode))
             {
                 final long mixedGcCount = gcCount();
                 final long mixedGcMillis = gcMillis();
+                final double startUptime = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
                 final long operations = mixed(cache, entries, seconds);
-                line = String.format(Locale.ROOT, "mixed,%s,%d,%d,%.0f,%d,%d,%d,%d,%d", name, entries, held,
+                line = String.format(Locale.ROOT, "mixed,%s,%d,%d,%.0f,%d,%d,%d,%d,%d,%.3f", name, entries, held,
                     operations / (double)seconds, fillGcCount, fillGcMillis, gcCount() - mixedGcCount,
-                    gcMillis() - mixedGcMillis, seconds);
+                    gcMillis() - mixedGcMillis, seconds, startUptime);
             }
             else
             {
@@ -118,10 +134,11 @@ public final class GcMeasurement
                 final SplittableRandom random = new SplittableRandom(seed);
                 final byte[] value = new byte[VALUE_SIZE];
                 final byte[] dst = new byte[VALUE_SIZE];
+                final byte[] key = new byte[Keys.LENGTH];
                 long count = 0;
                 while ((count & 1023) != 0 || System.nanoTime() < deadline)
                 {
-                    final int key = random.nextInt(entries);
+                    Keys.fill(random.nextInt(entries), key);
                     if (random.nextInt(10) == 0)
                     {
                         cache.put(key, value);

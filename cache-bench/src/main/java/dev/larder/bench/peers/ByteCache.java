@@ -19,8 +19,20 @@ public interface ByteCache extends AutoCloseable
      */
     int get(int key, byte[] dst);
 
+    /** Stores {@code value} under {@code key}; the cache keeps its own copy of the key. */
+    void put(byte[] key, byte[] value);
+
+    /** Reads {@code key}; see {@link #get(int, byte[])}. */
+    int get(byte[] key, byte[] dst);
+
     /** @return entries held. */
     long size();
+
+    /**
+     * @return off-heap bytes the cache reports it uses (its own accounting), 0 for on-heap maps, -1
+     *     when the cache does not say
+     */
+    long offHeapBytes();
 
     @Override
     void close();

@@ -16,12 +16,18 @@ public final class Keys
     public static byte[] key(final long i)
     {
         final byte[] key = new byte[LENGTH];
+        fill(i, key);
+        return key;
+    }
+
+    /** Writes key number {@code i} into {@code key}. */
+    public static void fill(final long i, final byte[] key)
+    {
         for (int b = 0; b < 8; b++)
         {
             key[b] = (byte)(i >>> (56 - 8 * b));
             key[8 + b] = (byte)~key[b];
         }
-        return key;
     }
 
     /** @return keys 0 .. count - 1. */

@@ -44,37 +44,50 @@ public final class Peers
     {
     }
 
-    /** @return a new cache of kind {@code name}. */
+    /** @return a new cache of kind {@code name}, with keys 0 .. entries - 1 built for the index-based methods. */
     public static ByteCache create(final String name, final int entries, final int valueSize)
     {
+        return create(name, entries, valueSize, true);
+    }
+
+    /**
+     * @param indexedKeys whether to build the keys for {@link ByteCache#put(int, byte[])} and
+     *                    {@link ByteCache#get(int, byte[])} up front (off for footprint measurements,
+     *                    where only the byte-array methods are used and the harness must hold no keys)
+     * @return a new cache of kind {@code name}
+     */
+    public static ByteCache create(final String name, final int entries, final int valueSize, final boolean indexedKeys)
+    {
+        final int keyCount = indexedKeys ? entries : 0;
         final long bytes = (long)entries * (Keys.LENGTH + valueSize + 64) * 13 / 10 + (32L << 20);
         switch (name)
         {
             case "larder":
-                return larder(entries, bytes, valueSize, MemoryBackend.AUTO);
+                return larder(keyCount, entries, bytes, valueSize, MemoryBackend.AUTO);
             case "larder-jdk":
-                return larder(entries, bytes, valueSize, MemoryBackend.JDK);
+                return larder(keyCount, entries, bytes, valueSize, MemoryBackend.JDK);
             case "caffeine":
-                return onHeap(entries, Caffeine.newBuilder().maximumSize(entries * 2L).<Keys.Wrapped, byte[]>build()
+                return onHeap(keyCount, Caffeine.newBuilder().maximumSize(entries * 2L).<Keys.Wrapped, byte[]>build()
                     .asMap());
             case "chm":
-                return onHeap(entries, new ConcurrentHashMap<>(entries * 2));
+                return onHeap(keyCount, new ConcurrentHashMap<>(entries * 2));
             case "ohc":
-                return ohc(entries, bytes);
+                return ohc(keyCount, entries, bytes);
             case "chronicle":
-                return chronicle(entries, valueSize);
+                return chronicle(keyCount, entries, valueSize);
             case "ehcache":
-                return ehcache(entries, bytes);
+                return ehcache(keyCount, bytes);
             default:
                 throw new IllegalArgumentException("unknown cache: " + name + ", expected one of " + NAMES);
         }
     }
 
-    private static ByteCache larder(final int entries, final long bytes, final int valueSize, final MemoryBackend backend)
+    private static ByteCache larder(
+        final int keyCount, final int entries, final long bytes, final int valueSize, final MemoryBackend backend)
     {
         final OffHeapCache cache = OffHeapCache.builder().capacity(bytes).expectedEntrySize(Keys.LENGTH + valueSize)
-            .segments(bytes / 256 >= 1 << 20 ? 256 : 16).memoryBackend(backend).build();
-        final byte[][] keys = Keys.keys(entries);
+            .memoryBackend(backend).build();
+        final byte[][] keys = Keys.keys(keyCount);
         return new ByteCache()
         {
             @Override
@@ -90,9 +103,27 @@ public final class Peers
             }
 
             @Override
+            public void put(final byte[] key, final byte[] value)
+            {
+                cache.put(key, value);
+            }
+
+            @Override
+            public int get(final byte[] key, final byte[] dst)
+            {
+                return cache.get(key, dst);
+            }
+
+            @Override
             public long size()
             {
                 return cache.stats().entryCount();
+            }
+
+            @Override
+            public long offHeapBytes()
+            {
+                return cache.stats().usedBytes();
             }
 
             @Override
@@ -103,10 +134,10 @@ public final class Peers
         };
     }
 
-    private static ByteCache onHeap(final int entries, final java.util.concurrent.ConcurrentMap<Keys.Wrapped, byte[]> map)
+    private static ByteCache onHeap(final int keyCount, final java.util.concurrent.ConcurrentMap<Keys.Wrapped, byte[]> map)
     {
-        final Keys.Wrapped[] keys = new Keys.Wrapped[entries];
-        for (int i = 0; i < entries; i++)
+        final Keys.Wrapped[] keys = new Keys.Wrapped[keyCount];
+        for (int i = 0; i < keyCount; i++)
         {
             keys[i] = new Keys.Wrapped(Keys.key(i));
         }
@@ -127,9 +158,28 @@ public final class Peers
             }
 
             @Override
+            public void put(final byte[] key, final byte[] value)
+            {
+                map.put(new Keys.Wrapped(key.clone()), value.clone());
+            }
+
+            @Override
+            public int get(final byte[] key, final byte[] dst)
+            {
+                final byte[] value = map.get(new Keys.Wrapped(key));
+                return value == null ? -1 : value.length;
+            }
+
+            @Override
             public long size()
             {
                 return map.size();
+            }
+
+            @Override
+            public long offHeapBytes()
+            {
+                return 0;
             }
 
             @Override
@@ -165,7 +215,7 @@ public final class Peers
         }
     }
 
-    private static ByteCache ohc(final int entries, final long bytes)
+    private static ByteCache ohc(final int keyCount, final int entries, final long bytes)
     {
         final OHCache<byte[], byte[]> cache = OHCacheBuilder.<byte[], byte[]>newBuilder()
             .keySerializer(new BytesSerializer())
@@ -173,7 +223,7 @@ public final class Peers
             .capacity(bytes)
             .hashTableSize(Math.max(8192, Integer.highestOneBit(entries / 64) * 2))
             .build();
-        final byte[][] keys = Keys.keys(entries);
+        final byte[][] keys = Keys.keys(keyCount);
         return new ByteCache()
         {
             @Override
@@ -190,9 +240,28 @@ public final class Peers
             }
 
             @Override
+            public void put(final byte[] key, final byte[] value)
+            {
+                cache.put(key, value);
+            }
+
+            @Override
+            public int get(final byte[] key, final byte[] dst)
+            {
+                final byte[] value = cache.get(key);
+                return value == null ? -1 : value.length;
+            }
+
+            @Override
             public long size()
             {
                 return cache.size();
+            }
+
+            @Override
+            public long offHeapBytes()
+            {
+                return cache.memUsed();
             }
 
             @Override
@@ -210,7 +279,7 @@ public final class Peers
         };
     }
 
-    private static ByteCache chronicle(final int entries, final int valueSize)
+    private static ByteCache chronicle(final int keyCount, final int entries, final int valueSize)
     {
         final ChronicleMap<byte[], byte[]> map = ChronicleMap.of(byte[].class, byte[].class)
             .name("bench")
@@ -218,7 +287,7 @@ public final class Peers
             .averageKeySize(Keys.LENGTH)
             .averageValueSize(valueSize)
             .create();
-        final byte[][] keys = Keys.keys(entries);
+        final byte[][] keys = Keys.keys(keyCount);
         return new ByteCache()
         {
             @Override
@@ -235,9 +304,28 @@ public final class Peers
             }
 
             @Override
+            public void put(final byte[] key, final byte[] value)
+            {
+                map.put(key, value);
+            }
+
+            @Override
+            public int get(final byte[] key, final byte[] dst)
+            {
+                final byte[] value = map.get(key);
+                return value == null ? -1 : value.length;
+            }
+
+            @Override
             public long size()
             {
                 return map.longSize();
+            }
+
+            @Override
+            public long offHeapBytes()
+            {
+                return map.offHeapMemoryUsed();
             }
 
             @Override
@@ -248,14 +336,14 @@ public final class Peers
         };
     }
 
-    private static ByteCache ehcache(final int entries, final long bytes)
+    private static ByteCache ehcache(final int keyCount, final long bytes)
     {
         final CacheManager manager = CacheManagerBuilder.newCacheManagerBuilder()
             .withCache("bench", CacheConfigurationBuilder.newCacheConfigurationBuilder(byte[].class, byte[].class,
                 ResourcePoolsBuilder.newResourcePoolsBuilder().offheap(Math.max(1, bytes >> 20), MemoryUnit.MB)))
             .build(true);
         final org.ehcache.Cache<byte[], byte[]> cache = manager.getCache("bench", byte[].class, byte[].class);
-        final byte[][] keys = Keys.keys(entries);
+        final byte[][] keys = Keys.keys(keyCount);
         return new ByteCache()
         {
             @Override
@@ -269,6 +357,26 @@ public final class Peers
             {
                 final byte[] value = cache.get(keys[key]);
                 return value == null ? -1 : value.length;
+            }
+
+            @Override
+            public void put(final byte[] key, final byte[] value)
+            {
+                // Ehcache may keep the key object it is given; the caller reuses its array
+                cache.put(key.clone(), value);
+            }
+
+            @Override
+            public int get(final byte[] key, final byte[] dst)
+            {
+                final byte[] value = cache.get(key);
+                return value == null ? -1 : value.length;
+            }
+
+            @Override
+            public long offHeapBytes()
+            {
+                return -1;
             }
 
             @Override
