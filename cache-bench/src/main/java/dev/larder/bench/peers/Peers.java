@@ -82,26 +82,55 @@ public final class Peers
         }
     }
 
+    /**
+     * An adapter over a cache keyed by raw byte arrays: the index-based methods look the key up in
+     * keys built once; subclasses say how to store and load.
+     */
+    private abstract static class ByteArrayKeyed implements ByteCache
+    {
+        private final byte[][] keys;
+
+        ByteArrayKeyed(final int keyCount)
+        {
+            this.keys = Keys.keys(keyCount);
+        }
+
+        @Override
+        public final void put(final int key, final byte[] value)
+        {
+            putOwnKey(keys[key], value);
+        }
+
+        /** Stores under a key array that is never changed afterwards, so the cache may keep it. */
+        void putOwnKey(final byte[] key, final byte[] value)
+        {
+            put(key, value);
+        }
+
+        @Override
+        public final int get(final int key, final byte[] dst)
+        {
+            return get(keys[key], dst);
+        }
+
+        /** @return the stored value (a fresh copy for the off-heap peers), or null. */
+        abstract byte[] load(byte[] key);
+
+        @Override
+        public int get(final byte[] key, final byte[] dst)
+        {
+            final byte[] value = load(key);
+            return value == null ? -1 : value.length;
+        }
+    }
+
     private static ByteCache larder(
         final int keyCount, final int entries, final long bytes, final int valueSize, final MemoryBackend backend)
     {
         final OffHeapCache cache = OffHeapCache.builder().capacity(bytes).expectedEntrySize(Keys.LENGTH + valueSize)
             .memoryBackend(backend).build();
-        final byte[][] keys = Keys.keys(keyCount);
-        return new ByteCache()
+        return new ByteArrayKeyed(keyCount)
         {
-            @Override
-            public void put(final int key, final byte[] value)
-            {
-                cache.put(keys[key], value);
-            }
-
-            @Override
-            public int get(final int key, final byte[] dst)
-            {
-                return cache.get(keys[key], dst);
-            }
-
             @Override
             public void put(final byte[] key, final byte[] value)
             {
@@ -112,6 +141,12 @@ public final class Peers
             public int get(final byte[] key, final byte[] dst)
             {
                 return cache.get(key, dst);
+            }
+
+            @Override
+            byte[] load(final byte[] key)
+            {
+                return cache.get(key);
             }
 
             @Override
@@ -223,22 +258,8 @@ public final class Peers
             .capacity(bytes)
             .hashTableSize(Math.max(8192, Integer.highestOneBit(entries / 64) * 2))
             .build();
-        final byte[][] keys = Keys.keys(keyCount);
-        return new ByteCache()
+        return new ByteArrayKeyed(keyCount)
         {
-            @Override
-            public void put(final int key, final byte[] value)
-            {
-                cache.put(keys[key], value);
-            }
-
-            @Override
-            public int get(final int key, final byte[] dst)
-            {
-                final byte[] value = cache.get(keys[key]);
-                return value == null ? -1 : value.length;
-            }
-
             @Override
             public void put(final byte[] key, final byte[] value)
             {
@@ -246,10 +267,9 @@ public final class Peers
             }
 
             @Override
-            public int get(final byte[] key, final byte[] dst)
+            byte[] load(final byte[] key)
             {
-                final byte[] value = cache.get(key);
-                return value == null ? -1 : value.length;
+                return cache.get(key);
             }
 
             @Override
@@ -287,22 +307,8 @@ public final class Peers
             .averageKeySize(Keys.LENGTH)
             .averageValueSize(valueSize)
             .create();
-        final byte[][] keys = Keys.keys(keyCount);
-        return new ByteCache()
+        return new ByteArrayKeyed(keyCount)
         {
-            @Override
-            public void put(final int key, final byte[] value)
-            {
-                map.put(keys[key], value);
-            }
-
-            @Override
-            public int get(final int key, final byte[] dst)
-            {
-                final byte[] value = map.get(keys[key]);
-                return value == null ? -1 : value.length;
-            }
-
             @Override
             public void put(final byte[] key, final byte[] value)
             {
@@ -310,10 +316,9 @@ public final class Peers
             }
 
             @Override
-            public int get(final byte[] key, final byte[] dst)
+            byte[] load(final byte[] key)
             {
-                final byte[] value = map.get(key);
-                return value == null ? -1 : value.length;
+                return map.get(key);
             }
 
             @Override
@@ -343,40 +348,25 @@ public final class Peers
                 ResourcePoolsBuilder.newResourcePoolsBuilder().offheap(Math.max(1, bytes >> 20), MemoryUnit.MB)))
             .build(true);
         final org.ehcache.Cache<byte[], byte[]> cache = manager.getCache("bench", byte[].class, byte[].class);
-        final byte[][] keys = Keys.keys(keyCount);
-        return new ByteCache()
+        return new ByteArrayKeyed(keyCount)
         {
-            @Override
-            public void put(final int key, final byte[] value)
-            {
-                cache.put(keys[key], value);
-            }
-
-            @Override
-            public int get(final int key, final byte[] dst)
-            {
-                final byte[] value = cache.get(keys[key]);
-                return value == null ? -1 : value.length;
-            }
-
             @Override
             public void put(final byte[] key, final byte[] value)
             {
-                // Ehcache may keep the key object it is given; the caller reuses its array
+                // Ehcache may keep the key object it is given; callers may reuse their array
                 cache.put(key.clone(), value);
             }
 
             @Override
-            public int get(final byte[] key, final byte[] dst)
+            void putOwnKey(final byte[] key, final byte[] value)
             {
-                final byte[] value = cache.get(key);
-                return value == null ? -1 : value.length;
+                cache.put(key, value);
             }
 
             @Override
-            public long offHeapBytes()
+            byte[] load(final byte[] key)
             {
-                return -1;
+                return cache.get(key);
             }
 
             @Override
@@ -388,6 +378,12 @@ public final class Peers
                     count++;
                 }
                 return count;
+            }
+
+            @Override
+            public long offHeapBytes()
+            {
+                return -1;
             }
 
             @Override
