@@ -145,15 +145,7 @@ final class TypedCache<K, V> implements Cache<K, V>
     @Override
     public V get(final K key)
     {
-        final Scratch s = key(key);
-        try
-        {
-            return segment(s).read(s.hash, s.keyBytes, 0, 0, s.keyLength, decoder, true);
-        }
-        finally
-        {
-            s.release();
-        }
+        return read(key, decoder);
     }
 
     @Override
