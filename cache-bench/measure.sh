@@ -5,6 +5,8 @@
 #   cache-bench/measure.sh peers    only the JMH comparison subset named in docs/benchmarks.md
 #   cache-bench/measure.sh hitrate  only the hit-rate simulator
 #   cache-bench/measure.sh gc       only the GC and footprint runs
+#   cache-bench/measure.sh readpath the lock-free read path against the locked one it replaced
+#                                   (builds commit $BEFORE in a temporary worktree)
 #   cache-bench/measure.sh report   only rewrite docs/benchmarks.md from cache-bench/results/
 #   cache-bench/measure.sh ci       every benchmark for a token iteration, into a temp dir; judges
 #                                   nothing and writes no docs (so that no benchmark can rot)
@@ -13,6 +15,8 @@ cd "$(dirname "$0")/.."
 JAR=cache-bench/target/benchmarks.jar
 RESULTS=cache-bench/results
 MODE=${1:-full}
+# the last commit with the locked read path and freecache's eviction rule
+BEFORE=f682a92
 
 # Chronicle Map needs these on Java 17; the export also enables Larder's Agrona backend.
 FLAGS=(-Dchronicle.analytics.disable=true -Dagrona.disable.bounds.checks=true
@@ -52,6 +56,25 @@ peers() {
     -p cache=larder,caffeine -rf json -rff "$RESULTS/peers-t1-v100-small-get.json"
   java -jar "$JAR" 'PeersBenchmark.get' -t 2 -prof gc -p valueSize=100 -p workingSet=small -p distribution=uniform \
     -p cache=larder,caffeine -rf json -rff "$RESULTS/peers-t2-v100-small-uniform-get.json"
+}
+
+readpath() {
+  local tree
+  tree=$(mktemp -d)
+  git worktree add --detach "$tree" "$BEFORE" >/dev/null
+  (cd "$tree" && mvn -B -q -ntp -DskipTests package -pl cache-bench -am)
+  cp "$tree/cache-bench/target/benchmarks.jar" "$tree/before.jar"
+  for t in 1 2; do
+    local ops='PeersBenchmark.get'
+    [ "$t" = 2 ] && ops='PeersBenchmark.(get|put|mixed)'
+    for v in before after; do
+      local jar="$JAR"
+      [ "$v" = before ] && jar="$tree/before.jar"
+      java -jar "$jar" "$ops" -t "$t" -prof gc -p valueSize=100 -p workingSet=small -p distribution=uniform,zipf \
+        -p cache=larder,larder-jdk,caffeine -rf json -rff "$RESULTS/readpath-$v-t$t.json"
+    done
+  done
+  git worktree remove --force "$tree"
 }
 
 hitrate() {
@@ -103,7 +126,8 @@ case "$MODE" in
   peers) machine; peers; report ;;
   hitrate) hitrate; report ;;
   gc) machine; gc; report ;;
+  readpath) machine; readpath; report ;;
   report) report ;;
   ci) ci ;;
-  *) echo "usage: $0 full|peers|hitrate|gc|report|ci" >&2; exit 2 ;;
+  *) echo "usage: $0 full|peers|hitrate|gc|readpath|report|ci" >&2; exit 2 ;;
 esac

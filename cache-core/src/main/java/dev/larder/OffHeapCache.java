@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.larder.internal.Hashing;
 import dev.larder.internal.MemoryKind;
 import dev.larder.internal.OffHeapAllocator;
+import dev.larder.internal.ReadGate;
 import dev.larder.internal.Remapper;
 import dev.larder.internal.Segment;
 import dev.larder.internal.SegmentStat;
@@ -84,6 +85,7 @@ public final class OffHeapCache implements AutoCloseable
     private final int maxEntrySize;
     private final MemoryBackend backend;
     private final OffHeapAllocator allocator;
+    private final ReadGate gate;
     private volatile boolean closed;
     private final LongAdder loadSuccesses = new LongAdder();
     private final LongAdder loadFailures = new LongAdder();
@@ -91,6 +93,7 @@ public final class OffHeapCache implements AutoCloseable
 
     OffHeapCache(
         final Segment[] segments,
+        final ReadGate gate,
         final long seed,
         final long defaultTtlMillis,
         final long capacity,
@@ -99,6 +102,7 @@ public final class OffHeapCache implements AutoCloseable
         final OffHeapAllocator allocator)
     {
         this.segments = segments;
+        this.gate = gate;
         this.segmentMask = segments.length - 1;
         this.seed = seed;
         this.defaultTtlMillis = defaultTtlMillis;
@@ -689,8 +693,8 @@ public final class OffHeapCache implements AutoCloseable
             segment.addStatsTo(totals);
         }
         return new CacheStats(
-            totals[SegmentStat.HITS.ordinal()],
-            totals[SegmentStat.MISSES.ordinal()],
+            totals[SegmentStat.HITS.ordinal()] + gate.hits(),
+            totals[SegmentStat.MISSES.ordinal()] + gate.misses(),
             totals[SegmentStat.PUTS.ordinal()],
             totals[SegmentStat.OVERWRITES.ordinal()],
             totals[SegmentStat.REMOVALS.ordinal()],
@@ -759,9 +763,10 @@ public final class OffHeapCache implements AutoCloseable
                 return;
             }
             closed = true;
+            gate.close(); // drains lock-free readers
             for (final Segment segment : segments)
             {
-                segment.close();
+                segment.close(); // waits for locked calls
             }
             allocator.freeAll();
         }

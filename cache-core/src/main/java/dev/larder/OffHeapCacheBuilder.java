@@ -9,6 +9,7 @@ import dev.larder.internal.Memory;
 import dev.larder.internal.MemoryKind;
 import dev.larder.internal.MillisClock;
 import dev.larder.internal.OffHeapAllocator;
+import dev.larder.internal.ReadGate;
 import dev.larder.internal.Segment;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -213,6 +214,7 @@ public final class OffHeapCacheBuilder
 
         final OffHeapAllocator allocator = OffHeapAllocator.create();
         final Segment[] built = new Segment[segments];
+        final ReadGate gate = new ReadGate();
         try
         {
             for (int i = 0; i < segments; i++)
@@ -220,7 +222,7 @@ public final class OffHeapCacheBuilder
                 final ByteBuffer buffer = allocator.allocate(sizing.segmentBytes());
                 final Memory index = Memories.wrap(kind, buffer.slice(0, sizing.indexBytes()));
                 final Memory ring = Memories.wrap(kind, buffer.slice(sizing.indexBytes(), sizing.ringBytes()));
-                built[i] = new Segment(ring, index, clock, removalListener);
+                built[i] = new Segment(ring, index, clock, removalListener, gate);
             }
         }
         catch (final OutOfMemoryError ex)
@@ -236,8 +238,8 @@ public final class OffHeapCacheBuilder
             throw ex;
         }
         final long seed = hashSeed != null ? hashSeed : new SecureRandom().nextLong();
-        return new OffHeapCache(built, seed, defaultTtlMillis, capacity, (long)segments * sizing.indexBytes(), kind,
-            allocator);
+        return new OffHeapCache(built, gate, seed, defaultTtlMillis, capacity, (long)segments * sizing.indexBytes(),
+            kind, allocator);
     }
 
     private static MemoryKind chooseBackend(final MemoryBackend requested)

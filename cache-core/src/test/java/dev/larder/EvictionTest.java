@@ -131,23 +131,55 @@ class EvictionTest
     }
 
     @Test
-    void secondChanceMovesAreBoundedThenTheHeadIsEvictedRegardless()
+    void oneSweepMovesEachReadEntryOnceThenEvicts()
     {
         fillRing();
-        for (long key = 0; key < 6; key++)
+        for (long key = 0; key < fill; key++)
         {
-            cache.get(key);
+            assertNotNull(cache.get(key));
         }
         put(fill);
         final CacheStats stats = cache.stats();
-        assertEquals(5, stats.secondChanceCount(), stats.toString());
+        assertEquals(fill, stats.secondChanceCount(), "every entry was read, so each gets one move: " + stats);
         assertEquals(1, stats.evictionCount(), stats.toString());
-        for (long key = 0; key < 5; key++)
+        assertNull(cache.peek(0L), "after a full sweep the head has no reference left and goes");
+        for (long key = 1; key <= fill; key++)
         {
-            assertNotNull(cache.peek(key), "moved key " + key + " survives");
+            assertNotNull(cache.peek(key), "key " + key);
         }
-        assertNull(cache.peek(5L), "the sixth read entry is evicted after five moves in a row");
-        assertNotNull(cache.peek(6L), "entries behind it are untouched");
+    }
+
+    @Test
+    void aReadTooLongAgoBuysNoSecondChance()
+    {
+        fillRing();
+        final long newest = fill - 1;
+        assertNotNull(cache.get(newest));
+        // one turnover of the ring is EPOCHS_PER_TURNOVER epochs, more than KEEP_AGE
+        for (long key = fill; key < 2L * fill - 1; key++)
+        {
+            put(key);
+        }
+        assertNotNull(cache.peek(newest), "still there: the head has not reached it");
+        put(2L * fill);
+        final CacheStats stats = cache.stats();
+        assertNull(cache.peek(newest), "read a whole turnover ago: evicted (plain CLOCK would keep it)");
+        assertEquals(0, stats.secondChanceCount(), stats.toString());
+    }
+
+    @Test
+    void aRecentReadBuysASecondChance()
+    {
+        fillRing();
+        final long newest = fill - 1;
+        for (long key = fill; key < 2L * fill - 1; key++)
+        {
+            put(key);
+        }
+        assertNotNull(cache.get(newest));
+        put(2L * fill);
+        assertNotNull(cache.peek(newest), "read just now: moved, not evicted");
+        assertEquals(1, cache.stats().secondChanceCount());
     }
 
     @Test

@@ -61,6 +61,7 @@ public final class BenchmarkReport
             }
         }
         text = replace(text, "machine", machine(results));
+        text = replace(text, "readpath", readPath(results));
         text = replace(text, "peers", peersSection(peers, charts, doc.getParent()));
         text = replace(text, "targets", targets(peers));
         text = replace(text, "hitrate", hitRates(results.resolve("hitrate.csv"), charts, doc.getParent()));
@@ -225,6 +226,49 @@ public final class BenchmarkReport
     {
         return result == null || Double.isNaN(result.allocNorm()) ? "-" :
             String.format(Locale.ROOT, "%.1f", result.allocNorm());
+    }
+
+    /**
+     * The lock-free read path, before and after, from {@code readpath-before-*.json} and
+     * {@code readpath-after-*.json} (written by {@code measure.sh readpath}).
+     */
+    private static String readPath(final Path results) throws IOException
+    {
+        final List<Result> before = new ArrayList<>();
+        final List<Result> after = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(results, "readpath-*.json"))
+        {
+            for (final Path file : files)
+            {
+                (file.getFileName().toString().startsWith("readpath-before") ? before : after).addAll(readJmh(file));
+            }
+        }
+        if (after.isEmpty())
+        {
+            return "_no results yet: run `cache-bench/measure.sh readpath`_";
+        }
+        after.sort((a, b) -> (workload(a) + a.benchmark() + CACHE_ORDER.indexOf(a.param("cache")))
+            .compareTo(workload(b) + b.benchmark() + CACHE_ORDER.indexOf(b.param("cache"))));
+        final StringBuilder out = new StringBuilder();
+        out.append("| workload | op | cache | before ops/s | after ops/s | after / before | after B/op |\n");
+        out.append("|---|---|---|---|---|---|---|\n");
+        for (final Result now : after)
+        {
+            Result then = null;
+            for (final Result candidate : before)
+            {
+                if (candidate.benchmark().equals(now.benchmark()) && candidate.params().equals(now.params()) &&
+                    candidate.threads() == now.threads())
+                {
+                    then = candidate;
+                }
+            }
+            out.append("| ").append(workload(now)).append(" | ").append(now.benchmark()).append(" | ")
+                .append(now.param("cache")).append(" | ").append(ops(then)).append(" | ").append(ops(now)).append(" | ")
+                .append(then == null ? "-" : String.format(Locale.ROOT, "%.2f", now.score() / then.score()))
+                .append(" | ").append(alloc(now)).append(" |\n");
+        }
+        return out.toString();
     }
 
     /** Larder's targets, per workload: get >= 3x OHC, >= Chronicle, >= 90% of Caffeine; put >= Caffeine. */

@@ -1,6 +1,5 @@
 package dev.larder.internal;
 
-import static dev.larder.internal.EntryDescriptor.ACCESS_TIME_OFFSET;
 import static dev.larder.internal.EntryDescriptor.EXPIRY_KEY_LENGTH_OFFSET;
 import static dev.larder.internal.EntryDescriptor.FLAGS_MASK;
 import static dev.larder.internal.EntryDescriptor.FLAG_DELETED;
@@ -58,13 +57,12 @@ final class Entries
         final int tag,
         final long expireAt,
         final int keyLength,
-        final int accessTime,
         final int valueLength)
     {
         ring.putInt(position + RECORD_WORD_OFFSET, recordLength);
         ring.putInt(position + HASH_TAG_OFFSET, tag);
         ring.putLong(position + EXPIRY_KEY_LENGTH_OFFSET, (expireAt << 16) | keyLength);
-        ring.putInt(position + ACCESS_TIME_OFFSET, accessTime);
+        ring.putInt(position + EntryDescriptor.RESERVED_OFFSET, 0);
         ring.putInt(position + VALUE_LENGTH_OFFSET, valueLength);
     }
 
@@ -105,16 +103,6 @@ final class Entries
     {
         final int index = position + EXPIRY_KEY_LENGTH_OFFSET;
         ring.putLong(index, (expireAt << 16) | (ring.getLong(index) & 0xFFFF));
-    }
-
-    static int accessTime(final Memory ring, final int position)
-    {
-        return ring.getInt(position + ACCESS_TIME_OFFSET);
-    }
-
-    static void setAccessTime(final Memory ring, final int position, final int accessTime)
-    {
-        ring.putInt(position + ACCESS_TIME_OFFSET, accessTime);
     }
 
     static int valueLength(final Memory ring, final int position)

@@ -17,7 +17,7 @@ package dev.larder.internal;
  *  +    expire-at: ms since the cache's epoch, 0 = never (high 48 bits)  +
  *  |                                      |      key length (16 bits)   | 12
  *  +--------------------------------------------------------------------+
- *  |             access time (segment tick, unsigned 31 bits)           | 16
+ *  |                      reserved (written as 0)                       | 16
  *  +--------------------------------------------------------------------+
  *  |                         value length                               | 20
  *  +--------------------------------------------------------------------+
@@ -45,7 +45,8 @@ public final class EntryDescriptor
     public static final int RECORD_WORD_OFFSET;
     public static final int HASH_TAG_OFFSET;
     public static final int EXPIRY_KEY_LENGTH_OFFSET;
-    public static final int ACCESS_TIME_OFFSET;
+    /** Reserved, written as 0. (Access metadata lives in the index slot: {@link IndexDescriptor}.) */
+    public static final int RESERVED_OFFSET;
     public static final int VALUE_LENGTH_OFFSET;
     /** Length of the header; key bytes start here. */
     public static final int HEADER_LENGTH;
@@ -73,7 +74,7 @@ public final class EntryDescriptor
         offset += Integer.BYTES;
         EXPIRY_KEY_LENGTH_OFFSET = offset;
         offset += Long.BYTES;
-        ACCESS_TIME_OFFSET = offset;
+        RESERVED_OFFSET = offset;
         offset += Integer.BYTES;
         VALUE_LENGTH_OFFSET = offset;
         offset += Integer.BYTES;

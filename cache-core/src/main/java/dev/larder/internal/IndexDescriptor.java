@@ -10,16 +10,23 @@ package dev.larder.internal;
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
  *  |          record position / 8 + 1   (0 = empty slot)            |  0 (low word)
- *  +---------------------------------------------------------------+
- *  |          hash tag (high 32 bits of the key hash)              |  4 (high word)
- *  +---------------------------------------------------------------+
+ *  +-+-------+-----------------------------------------------------+
+ *  |R| epoch |        hash tag (top 27 bits of the key hash)       |  4 (high word)
+ *  +-+-------+-----------------------------------------------------+
+ *   bit 32 = R, bits 33-36 = epoch, bits 37-63 = tag
  * </pre>
  *
- * The slot is one native-order {@code long}: {@code (long)tag << 32 | (position >>> 3) + 1}. The
- * tag filters probes so that key bytes are compared only on a 32-bit match; keys are always
- * compared in full. The home slot is {@code (tag * slots) >>> 32} (Lemire's range reduction), so
- * the slot count need not be a power of two and the index can use exactly the bytes the budget
- * leaves it.
+ * The slot is one native-order {@code long}. The tag filters probes so that key bytes are compared
+ * only on a 27-bit match; keys are always compared in full. The home slot is
+ * {@code (tag * slots) >>> 32} (Lemire's range reduction), so the slot count need not be a power
+ * of two and the index can use exactly the bytes the budget leaves it.
+ *
+ * <h2>Access metadata</h2>
+ * R (referenced) and the 4-bit access epoch drive eviction (see {@link Segment}). They live in the
+ * slot, not in the record, because lock-free readers set them with a compare-and-set on the slot
+ * value they read: the CAS succeeds only while the slot still points at the very record the reader
+ * validated, so a reader can never write into a record that a writer has since reused. Everything
+ * else in the slot is written only under the segment lock.
  */
 public final class IndexDescriptor
 {
@@ -30,32 +37,79 @@ public final class IndexDescriptor
     /** Empty slot value. */
     public static final long EMPTY = 0L;
 
+    /** The tag bits of a hash's high word that the slot keeps. */
+    public static final int TAG_MASK = -1 << 5;
+    /** Slot bit: the entry was read since it was last written or moved. */
+    public static final long REFERENCED = 1L << 32;
+    /** Number of distinct access epochs (they wrap). */
+    public static final int EPOCHS = 16;
+    private static final int EPOCH_SHIFT = 33;
+    /** Slot bits holding access metadata rather than identity. */
+    public static final long META_MASK = REFERENCED | (long)(EPOCHS - 1) << EPOCH_SHIFT;
+    private static final long POSITION_MASK = 0xFFFF_FFFFL;
+
     private IndexDescriptor()
     {
     }
 
-    /** @return the slot value for a record. */
+    /** @return the slot value for a record, with no access metadata. */
     public static long slot(final int tag, final int position)
     {
-        return ((long)tag << 32) | ((position >>> 3) + 1L);
+        return ((long)(tag & TAG_MASK) << 32) | ((position >>> 3) + 1L);
     }
 
-    /** @return the tag stored in a slot. */
+    /** @return the tag stored in a slot (the top 27 bits of the hash's high word). */
     public static int tag(final long slot)
     {
-        return (int)(slot >>> 32);
+        return (int)(slot >>> 32) & TAG_MASK;
     }
 
     /** @return the record position stored in a non-empty slot. */
     public static long position(final long slot)
     {
-        return ((slot & 0xFFFF_FFFFL) - 1) << 3;
+        return ((slot & POSITION_MASK) - 1) << 3;
+    }
+
+    /** @return true when {@code slot} holds the record {@code identity} (a {@link #slot} value), whatever its metadata. */
+    public static boolean sameRecord(final long slot, final long identity)
+    {
+        return (slot & ~META_MASK) == identity;
+    }
+
+    /** @return true when the slot's R bit is set. */
+    public static boolean isReferenced(final long slot)
+    {
+        return (slot & REFERENCED) != 0;
+    }
+
+    /** @return the access epoch of a slot, {@code 0 <= epoch < EPOCHS}. */
+    public static int epoch(final long slot)
+    {
+        return (int)(slot >>> EPOCH_SHIFT) & (EPOCHS - 1);
+    }
+
+    /** @return {@code slot} marked referenced at {@code epoch}. */
+    public static long referenced(final long slot, final int epoch)
+    {
+        return (slot & ~META_MASK) | REFERENCED | (long)(epoch & (EPOCHS - 1)) << EPOCH_SHIFT;
+    }
+
+    /** @return {@code slot} with R cleared and its epoch kept. */
+    public static long unreferenced(final long slot)
+    {
+        return slot & ~REFERENCED;
+    }
+
+    /** @return {@code slot} pointing at a new position, its tag and metadata kept. */
+    public static long moved(final long slot, final int position)
+    {
+        return (slot & ~POSITION_MASK) | ((position >>> 3) + 1L);
     }
 
     /** @return the home slot of a tag in an index of {@code slots} slots. */
     public static int home(final int tag, final int slots)
     {
-        return (int)(((tag & 0xFFFF_FFFFL) * slots) >>> 32);
+        return (int)(((tag & TAG_MASK & 0xFFFF_FFFFL) * slots) >>> 32);
     }
 
     /** @return the largest number of live entries an index of {@code slots} slots may hold. */

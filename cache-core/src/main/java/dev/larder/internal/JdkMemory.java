@@ -67,6 +67,12 @@ final class JdkMemory implements Memory
     }
 
     @Override
+    public boolean compareAndSetLong(final int index, final long expected, final long value)
+    {
+        return LONG.compareAndSet(buffer, index, expected, value);
+    }
+
+    @Override
     public void getBytes(final int index, final byte[] dst, final int dstOffset, final int length)
     {
         buffer.get(index, dst, dstOffset, length);

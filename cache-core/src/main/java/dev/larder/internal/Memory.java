@@ -20,7 +20,8 @@ import org.agrona.MutableDirectBuffer;
  * Indexes are byte offsets from the start of the region, {@code 0 <= index < capacity()}. Multi-byte
  * values are read and written in native byte order; the engine never persists memory, so the
  * order only has to agree with itself. The memory is not thread-safe: the owning segment's lock
- * guards every call. Callers check their own bounds (the engine validates every offset it reads
+ * guards every write except {@link #compareAndSetLong}; lock-free readers read under the segment's
+ * version check (see {@link Segment}). Callers check their own bounds (the engine validates every offset it reads
  * from off-heap data); implementations may check again.
  */
 public interface Memory
@@ -37,6 +38,14 @@ public interface Memory
     long getLong(int index);
 
     void putLong(int index, long value);
+
+    /**
+     * Atomically sets the 8-byte-aligned long at {@code index} to {@code value} if it holds
+     * {@code expected}; the one access that lock-free readers make besides reads.
+     *
+     * @return true when the value was set
+     */
+    boolean compareAndSetLong(int index, long expected, long value);
 
     void getBytes(int index, byte[] dst, int dstOffset, int length);
 

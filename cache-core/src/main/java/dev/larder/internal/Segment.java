@@ -9,6 +9,8 @@ import static dev.larder.internal.IndexDescriptor.SLOT_LENGTH;
 import dev.larder.RemovalCause;
 import dev.larder.RemovalListener;
 import dev.larder.ValueReader;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import org.agrona.DirectBuffer;
 
@@ -24,17 +26,32 @@ import org.agrona.DirectBuffer;
  * holds live entries only, at most {@link IndexDescriptor#maxEntries(int)} of them.
  *
  * <h2>Eviction</h2>
- * freecache's near-LRU rule. When the ring lacks room, or the index is at its load limit, the
- * record at the head is examined: padding and deleted records are reclaimed; an expired entry is
- * evicted; an entry whose access time is at or below the segment's mean is evicted; otherwise it is
- * given a second chance and moved to the tail, unless {@link #MAX_CONSECUTIVE_MOVES} entries in a
- * row were already moved, in which case it is evicted regardless. Access time is a per-segment tick
- * that counts reads and writes, so recency has full resolution however fast the clock runs.
+ * A second-chance ring (CLOCK) with an age limit. Each index slot carries a referenced bit R and
+ * the 4-bit epoch of the entry's last access ({@link IndexDescriptor}). The segment's epoch
+ * advances every {@code live / }{@link #EPOCHS_PER_TURNOVER} insertions, so {@value
+ * #EPOCHS_PER_TURNOVER} epochs are about one turnover of the segment's contents. When the ring
+ * lacks room, or the index is at its load limit, the record at the head is examined: padding and
+ * deleted records are reclaimed; an expired entry is evicted; an entry with R set whose last access
+ * is less than {@link #KEEP_AGE} epochs old gets a second chance: R is cleared and the record moves
+ * to the tail; any other entry is evicted. Plain CLOCK (R alone) keeps an entry read once, long
+ * ago, for another full turn; the age limit makes it behave like LRU on the reference traces
+ * (docs/benchmarks.md). Moves in a row are bounded by the live count: after one full sweep every
+ * R is clear, so the head is evicted. Each move consumes an R that a read set, so moves cost no
+ * more than reads, amortised.
  *
  * <h2>Concurrency</h2>
- * Every public method is {@code synchronized} on the segment. Memory is touched only inside those
- * methods and only while {@code closed} is false; {@link #close()} takes the same lock, so no
- * thread can be inside the memory when the cache frees it.
+ * Writes, and reads that run user code, are {@code synchronized} on the segment. Plain reads
+ * ({@code get}, {@code peek}, {@code contains}) are optimistic and take no lock: a reader reads
+ * the segment's {@code version}, probes and copies, then checks that the version has not moved.
+ * A writer makes the version odd before its first change to the ring or index and even again when
+ * it releases the lock, so a reader that raced a writer retries (once), then falls back to the
+ * lock. Torn data never escapes: every offset a reader computes from off-heap data is checked
+ * against the ring before use, and the result is discarded unless the version check passes.
+ * A read that hits sets R and the epoch with one compare-and-set on the index slot it validated,
+ * and only when they change, so a read of a hot entry writes nothing at all, and statistics go to
+ * per-thread stripes of the cache's {@link ReadGate}. Readers pass that gate, which
+ * {@code close()} shuts and drains before the cache frees the memory; {@link #close()} takes the
+ * segment lock, so no locked call is inside either.
  *
  * <h2>Safety</h2>
  * Every offset read from off-heap data (an index slot, a record length, a key length) is checked
@@ -43,8 +60,12 @@ import org.agrona.DirectBuffer;
  */
 public final class Segment
 {
-    /** Second-chance moves in a row after which the head entry is evicted regardless. */
-    public static final int MAX_CONSECUTIVE_MOVES = 5;
+    /** Epochs per turnover of the segment's contents. */
+    public static final int EPOCHS_PER_TURNOVER = 8;
+    /** A referenced entry last read fewer than this many epochs ago is kept (moved to the tail). */
+    public static final int KEEP_AGE = 6;
+    /** Optimistic attempts before a read takes the lock. */
+    private static final int OPTIMISTIC_ATTEMPTS = 2;
 
     /** Put modes. */
     public static final int PUT = 0;
@@ -53,11 +74,24 @@ public final class Segment
 
     /** Result of a lookup that found nothing. */
     private static final int NOT_FOUND = -1;
+    /** Result of an optimistic attempt that saw a writer at work (or data it could not trust). */
+    private static final int RETRY = -2;
 
-    /** The tick is rebased by {@link #TICK_REBASE} when it reaches this. */
-    static final int TICK_LIMIT = Integer.MAX_VALUE - 1;
-    /** How far a rebase shifts the tick and every access time down. */
-    static final int TICK_REBASE = 1 << 30;
+    /** What the allocating optimistic read returns instead of a value when it must fall back. */
+    private static final byte[] RETRY_VALUE = new byte[0];
+    private static final VarHandle VERSION;
+
+    static
+    {
+        try
+        {
+            VERSION = MethodHandles.lookup().findVarHandle(Segment.class, "version", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final Memory ring;
     private final Memory index;
@@ -71,9 +105,16 @@ public final class Segment
     private int tail;
     private int used;
     private int live;
-    private long totalAccessTime;
-    private int tick;
+    /** Access epoch, 0 to {@link IndexDescriptor#EPOCHS} - 1; read without the lock by readers. */
+    private int epoch;
+    private int insertsThisEpoch;
     private int consecutiveMoves;
+    /** Seqlock version: odd while a writer changes the ring or index. See the class comment. */
+    @SuppressWarnings("unused") // accessed through VERSION
+    private long version;
+    /** True between {@link #beginWrite()} and {@link #endWrite()}; lock holder only. */
+    private boolean writing;
+    private final ReadGate gate;
     private boolean closed;
     /** True while user code (a reader, codec, remapper or listener) runs under this segment's lock. */
     private boolean inCallback;
@@ -109,15 +150,19 @@ public final class Segment
      */
     public Segment(final Memory ring, final Memory index, final MillisClock clock)
     {
-        this(ring, index, clock, null);
+        this(ring, index, clock, null, new ReadGate(1));
     }
 
     /**
      * @param listener told of every removal, or null
+     * @param gate     the cache's gate for lock-free readers, shared by its segments
      */
-    public Segment(final Memory ring, final Memory index, final MillisClock clock, final RemovalListener listener)
+    public Segment(
+        final Memory ring, final Memory index, final MillisClock clock, final RemovalListener listener,
+        final ReadGate gate)
     {
         this.listener = listener;
+        this.gate = gate;
         this.ring = ring;
         this.index = index;
         this.clock = clock;
@@ -146,46 +191,115 @@ public final class Segment
     // ------------------------------------------------------------------------------------------
 
     /**
-     * Copies the value into {@code dst} when it fits.
+     * Copies the value into {@code dst} when it fits. Lock-free unless a writer is at work on this
+     * segment; {@code dst} may hold scratch bytes when the result is -1 or larger than it.
      *
-     * @param record false for a peek: no statistics, no access-time update
+     * @param record false for a peek: no statistics, no access-metadata update
      * @return the value's length, or -1 when absent or expired
      */
-    public synchronized int get(
+    public int get(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
+        final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
+    {
+        // inCallback: user code runs under this segment's lock, perhaps on this thread; the locked
+        // path refuses the call if so (a plain read; another thread seeing it only waits its turn)
+        final int stripe = inCallback ? -1 : gate.enter();
+        if (stripe >= 0)
+        {
+            int result = RETRY;
+            try
+            {
+                result = tryGet(hash, key, keyBits, keyOffset, keyLength, dst, dstOffset, dstCapacity, record);
+            }
+            finally
+            {
+                gate.exit(stripe, outcome(result != RETRY && record, result >= 0));
+            }
+            if (result != RETRY)
+            {
+                return result;
+            }
+        }
+        return lockedGet(hash, key, keyBits, keyOffset, keyLength, dst, dstOffset, dstCapacity, record);
+    }
+
+    /**
+     * Lock-free unless a writer is at work on this segment.
+     *
+     * @param record false for a peek: no statistics, no access-metadata update
+     * @return a copy of the value, or null when absent or expired
+     */
+    public byte[] get(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
+        final boolean record)
+    {
+        // inCallback: user code runs under this segment's lock, perhaps on this thread; the locked
+        // path refuses the call if so (a plain read; another thread seeing it only waits its turn)
+        final int stripe = inCallback ? -1 : gate.enter();
+        if (stripe >= 0)
+        {
+            byte[] result = RETRY_VALUE;
+            try
+            {
+                result = tryGet(hash, key, keyBits, keyOffset, keyLength, record);
+            }
+            finally
+            {
+                gate.exit(stripe, outcome(result != RETRY_VALUE && record, result != null));
+            }
+            if (result != RETRY_VALUE)
+            {
+                return result;
+            }
+        }
+        return lockedGet(hash, key, keyBits, keyOffset, keyLength, record);
+    }
+
+    private synchronized int lockedGet(
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
         final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
     {
         ensureOpen();
-        final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
-        if (position == NOT_FOUND)
+        try
         {
-            return -1;
+            final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
+            if (position == NOT_FOUND)
+            {
+                return -1;
+            }
+            final int valueLength = checkedValueLength(position, foundRecordLength, keyLength);
+            if (valueLength <= dstCapacity)
+            {
+                Keys.copyOut(ring, Entries.valueOffset(position, keyLength), dst, dstOffset, valueLength);
+            }
+            return valueLength;
         }
-        final int valueLength = checkedValueLength(position, foundRecordLength, keyLength);
-        if (valueLength <= dstCapacity)
+        finally
         {
-            Keys.copyOut(ring, Entries.valueOffset(position, keyLength), dst, dstOffset, valueLength);
+            endWrite();
         }
-        return valueLength;
     }
 
-    /**
-     * @param record false for a peek: no statistics, no access-time update
-     * @return a copy of the value, or null when absent or expired
-     */
-    public synchronized byte[] get(
+    private synchronized byte[] lockedGet(
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
         final boolean record)
     {
         ensureOpen();
-        final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
-        if (position == NOT_FOUND)
+        try
         {
-            return null;
+            final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
+            if (position == NOT_FOUND)
+            {
+                return null;
+            }
+            final byte[] value = new byte[checkedValueLength(position, foundRecordLength, keyLength)];
+            ring.getBytes(Entries.valueOffset(position, keyLength), value, 0, value.length);
+            return value;
         }
-        final byte[] value = new byte[checkedValueLength(position, foundRecordLength, keyLength)];
-        ring.getBytes(Entries.valueOffset(position, keyLength), value, 0, value.length);
-        return value;
+        finally
+        {
+            endWrite();
+        }
     }
 
     /**
@@ -198,36 +312,43 @@ public final class Segment
         final Object value, final int valueOffset, final int valueLength, final long ttlMillis, final int mode)
     {
         ensureOpen();
-        final long recordLength = EntryDescriptor.recordLength(keyLength, valueLength);
-        if (keyLength > MAX_KEY_LENGTH || recordLength > maxRecordLength)
+        try
         {
-            rejections++;
-            return false;
-        }
-        final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
-        if (slot == NOT_FOUND ? mode == REPLACE : mode == PUT_IF_ABSENT)
-        {
-            return false;
-        }
-        final long expireAt = ttlMillis > 0 ? clock.millis() + ttlMillis : 0;
-        if (slot != NOT_FOUND)
-        {
-            final int position = foundPosition;
-            final int capacity = Entries.valueCapacity(foundRecordLength, keyLength);
-            overwrites++;
-            notifyRemoval(position, RemovalCause.REPLACED);
-            if (valueLength <= capacity)
+            final long recordLength = EntryDescriptor.recordLength(keyLength, valueLength);
+            if (keyLength > MAX_KEY_LENGTH || recordLength > maxRecordLength)
             {
-                overwriteInPlace(slot, position, keyLength, value, valueOffset, valueLength, expireAt);
-                puts++;
-                return true;
+                rejections++;
+                return false;
             }
-            unlink(slot, position);
+            final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
+            if (slot == NOT_FOUND ? mode == REPLACE : mode == PUT_IF_ABSENT)
+            {
+                return false;
+            }
+            final long expireAt = ttlMillis > 0 ? clock.millis() + ttlMillis : 0;
+            if (slot != NOT_FOUND)
+            {
+                final int position = foundPosition;
+                final int capacity = Entries.valueCapacity(foundRecordLength, keyLength);
+                overwrites++;
+                notifyRemoval(position, RemovalCause.REPLACED);
+                if (valueLength <= capacity)
+                {
+                    overwriteInPlace(slot, position, keyLength, value, valueOffset, valueLength, expireAt);
+                    puts++;
+                    return true;
+                }
+                unlink(slot, position);
+            }
+            append((int)(hash >>> 32), key, keyBits, keyOffset, keyLength, value, valueOffset, valueLength,
+                (int)recordLength, expireAt);
+            puts++;
+            return true;
         }
-        append((int)(hash >>> 32), key, keyBits, keyOffset, keyLength, value, valueOffset, valueLength,
-            (int)recordLength, expireAt);
-        puts++;
-        return true;
+        finally
+        {
+            endWrite();
+        }
     }
 
     /** @return true when a live entry was removed. */
@@ -235,23 +356,66 @@ public final class Segment
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
     {
         ensureOpen();
-        final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
-        if (slot == NOT_FOUND)
+        try
         {
-            return false;
+            final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
+            if (slot == NOT_FOUND)
+            {
+                return false;
+            }
+            notifyRemoval(foundPosition, RemovalCause.EXPLICIT);
+            unlink(slot, foundPosition);
+            removals++;
+            return true;
         }
-        notifyRemoval(foundPosition, RemovalCause.EXPLICIT);
-        unlink(slot, foundPosition);
-        removals++;
-        return true;
+        finally
+        {
+            endWrite();
+        }
     }
 
-    /** @return true when a live entry exists; no statistics, no access-time update. */
-    public synchronized boolean contains(
+    /**
+     * Lock-free unless a writer is at work on this segment.
+     *
+     * @return true when a live entry exists; no statistics, no access-metadata update
+     */
+    public boolean contains(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
+    {
+        // inCallback: user code runs under this segment's lock, perhaps on this thread; the locked
+        // path refuses the call if so (a plain read; another thread seeing it only waits its turn)
+        final int stripe = inCallback ? -1 : gate.enter();
+        if (stripe >= 0)
+        {
+            int result = RETRY;
+            try
+            {
+                result = tryGet(hash, key, keyBits, keyOffset, keyLength, null, 0, -1, false);
+            }
+            finally
+            {
+                gate.exit(stripe, ReadGate.EXIT);
+            }
+            if (result != RETRY)
+            {
+                return result >= 0;
+            }
+        }
+        return lockedContains(hash, key, keyBits, keyOffset, keyLength);
+    }
+
+    private synchronized boolean lockedContains(
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
     {
         ensureOpen();
-        return findLive(hash, key, keyBits, keyOffset, keyLength) != NOT_FOUND;
+        try
+        {
+            return findLive(hash, key, keyBits, keyOffset, keyLength) != NOT_FOUND;
+        }
+        finally
+        {
+            endWrite();
+        }
     }
 
     /**
@@ -265,12 +429,20 @@ public final class Segment
         final long ttlMillis)
     {
         ensureOpen();
-        if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
+        try
         {
-            return false;
+            if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
+            {
+                return false;
+            }
+            beginWrite();
+            Entries.setExpireAt(ring, foundPosition, ttlMillis > 0 ? clock.millis() + ttlMillis : 0);
+            return true;
         }
-        Entries.setExpireAt(ring, foundPosition, ttlMillis > 0 ? clock.millis() + ttlMillis : 0);
-        return true;
+        finally
+        {
+            endWrite();
+        }
     }
 
     /**
@@ -280,39 +452,54 @@ public final class Segment
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
     {
         ensureOpen();
-        if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
+        try
         {
-            return -1;
+            if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
+            {
+                return -1;
+            }
+            return foundExpireAt == 0 ? Long.MAX_VALUE : foundExpireAt - clock.millis();
         }
-        return foundExpireAt == 0 ? Long.MAX_VALUE : foundExpireAt - clock.millis();
+        finally
+        {
+            endWrite();
+        }
     }
 
     /** Removes every entry; statistics are kept. */
     public synchronized void clear()
     {
         ensureOpen();
-        if (listener != null)
+        try
         {
-            int position = head;
-            for (int remaining = used; remaining > 0; )
+            if (listener != null)
             {
-                final int word = Entries.recordWord(ring, position);
-                final int length = checkRecord(position, ALIGNMENT);
-                if (!Entries.isPadding(word) && !Entries.isDeleted(word))
+                int position = head;
+                for (int remaining = used; remaining > 0; )
                 {
-                    notifyRemoval(position, RemovalCause.CLEARED);
+                    final int word = Entries.recordWord(ring, position);
+                    final int length = checkRecord(position, ALIGNMENT);
+                    if (!Entries.isPadding(word) && !Entries.isDeleted(word))
+                    {
+                        notifyRemoval(position, RemovalCause.CLEARED);
+                    }
+                    position = position + length == ringSize ? 0 : position + length;
+                    remaining -= length;
                 }
-                position = position + length == ringSize ? 0 : position + length;
-                remaining -= length;
             }
+            beginWrite();
+            index.zero(0, index.capacity());
+            head = 0;
+            tail = 0;
+            used = 0;
+            live = 0;
+            insertsThisEpoch = 0;
+            consecutiveMoves = 0;
         }
-        index.zero(0, index.capacity());
-        head = 0;
-        tail = 0;
-        used = 0;
-        live = 0;
-        totalAccessTime = 0;
-        consecutiveMoves = 0;
+        finally
+        {
+            endWrite();
+        }
     }
 
     /** Marks the segment closed; later calls throw. The caller frees the memory afterwards. */
@@ -363,22 +550,29 @@ public final class Segment
         final ValueReader<R> reader, final boolean record)
     {
         ensureOpen();
-        final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
-        if (position == NOT_FOUND)
-        {
-            return null;
-        }
-        final int valueLength = checkedValueLength(position, foundRecordLength, keyLength);
-        valueView.bindTo(ring.byteBuffer(), Entries.valueOffset(position, keyLength), valueLength, false);
-        inCallback = true;
         try
         {
-            return reader.read(valueView);
+            final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
+            if (position == NOT_FOUND)
+            {
+                return null;
+            }
+            final int valueLength = checkedValueLength(position, foundRecordLength, keyLength);
+            valueView.bindTo(ring.byteBuffer(), Entries.valueOffset(position, keyLength), valueLength, false);
+            inCallback = true;
+            try
+            {
+                return reader.read(valueView);
+            }
+            finally
+            {
+                inCallback = false;
+                valueView.unbind();
+            }
         }
         finally
         {
-            inCallback = false;
-            valueView.unbind();
+            endWrite();
         }
     }
 
@@ -395,62 +589,69 @@ public final class Segment
         final Remapper remapper, final long ttlMillis)
     {
         ensureOpen();
-        final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
-        final int position = foundPosition;
-        final Object result;
-        if (slot != NOT_FOUND)
-        {
-            valueView.bindTo(ring.byteBuffer(), Entries.valueOffset(position, keyLength),
-                checkedValueLength(position, foundRecordLength, keyLength), false);
-        }
-        inCallback = true;
         try
         {
-            result = remapper.remap(slot == NOT_FOUND ? null : valueView);
+            final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
+            final int position = foundPosition;
+            final Object result;
+            if (slot != NOT_FOUND)
+            {
+                valueView.bindTo(ring.byteBuffer(), Entries.valueOffset(position, keyLength),
+                    checkedValueLength(position, foundRecordLength, keyLength), false);
+            }
+            inCallback = true;
+            try
+            {
+                result = remapper.remap(slot == NOT_FOUND ? null : valueView);
+            }
+            finally
+            {
+                inCallback = false;
+                valueView.unbind();
+            }
+            if (result == Remapper.KEEP)
+            {
+                return slot == NOT_FOUND ? 0 : 1;
+            }
+            if (result == null)
+            {
+                if (slot != NOT_FOUND)
+                {
+                    notifyRemoval(position, RemovalCause.EXPLICIT);
+                    unlink(slot, position);
+                    removals++;
+                }
+                return 0;
+            }
+            final int valueLength = result instanceof byte[] ? ((byte[])result).length : ((ValueEncoder)result).encodedLength();
+            final long recordLength = EntryDescriptor.recordLength(keyLength, valueLength);
+            if (keyLength > MAX_KEY_LENGTH || recordLength > maxRecordLength)
+            {
+                rejections++;
+                return -1;
+            }
+            final long expireAt = ttlMillis > 0 ? clock.millis() + ttlMillis : 0;
+            if (slot != NOT_FOUND)
+            {
+                overwrites++;
+                notifyRemoval(position, RemovalCause.REPLACED);
+                if (valueLength <= Entries.valueCapacity(foundRecordLength, keyLength))
+                {
+                    overwriteInPlace(slot, position, keyLength, result, 0, valueLength, expireAt);
+                    puts++;
+                    return 1;
+                }
+                unlink(slot, position);
+            }
+            append((int)(hash >>> 32), key, keyBits, keyOffset, keyLength, result, 0, valueLength, (int)recordLength,
+                expireAt);
+            puts++;
+            return 1;
         }
         finally
         {
-            inCallback = false;
-            valueView.unbind();
+            endWrite();
         }
-        if (result == Remapper.KEEP)
-        {
-            return slot == NOT_FOUND ? 0 : 1;
-        }
-        if (result == null)
-        {
-            if (slot != NOT_FOUND)
-            {
-                notifyRemoval(position, RemovalCause.EXPLICIT);
-                unlink(slot, position);
-                removals++;
-            }
-            return 0;
-        }
-        final int valueLength = result instanceof byte[] ? ((byte[])result).length : ((ValueEncoder)result).encodedLength();
-        final long recordLength = EntryDescriptor.recordLength(keyLength, valueLength);
-        if (keyLength > MAX_KEY_LENGTH || recordLength > maxRecordLength)
-        {
-            rejections++;
-            return -1;
-        }
-        final long expireAt = ttlMillis > 0 ? clock.millis() + ttlMillis : 0;
-        if (slot != NOT_FOUND)
-        {
-            overwrites++;
-            notifyRemoval(position, RemovalCause.REPLACED);
-            if (valueLength <= Entries.valueCapacity(foundRecordLength, keyLength))
-            {
-                overwriteInPlace(slot, position, keyLength, result, 0, valueLength, expireAt);
-                puts++;
-                return 1;
-            }
-            unlink(slot, position);
-        }
-        append((int)(hash >>> 32), key, keyBits, keyOffset, keyLength, result, 0, valueLength, (int)recordLength,
-            expireAt);
-        puts++;
-        return 1;
     }
 
     /**
@@ -493,14 +694,21 @@ public final class Segment
         final long[] ttlOut)
     {
         ensureOpen();
-        if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
+        try
         {
-            return null;
+            if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
+            {
+                return null;
+            }
+            final byte[] value = new byte[checkedValueLength(foundPosition, foundRecordLength, keyLength)];
+            ring.getBytes(Entries.valueOffset(foundPosition, keyLength), value, 0, value.length);
+            ttlOut[0] = foundExpireAt == 0 ? Long.MAX_VALUE : foundExpireAt - clock.millis();
+            return value;
         }
-        final byte[] value = new byte[checkedValueLength(foundPosition, foundRecordLength, keyLength)];
-        ring.getBytes(Entries.valueOffset(foundPosition, keyLength), value, 0, value.length);
-        ttlOut[0] = foundExpireAt == 0 ? Long.MAX_VALUE : foundExpireAt - clock.millis();
-        return value;
+        finally
+        {
+            endWrite();
+        }
     }
 
     /** Writes a value into a live record that has room for it; a codec failure removes the entry. */
@@ -508,6 +716,7 @@ public final class Segment
         final int slot, final int position, final int keyLength,
         final Object value, final int valueOffset, final int valueLength, final long expireAt)
     {
+        beginWrite();
         try
         {
             writeValue(Entries.valueOffset(position, keyLength), value, valueOffset, valueLength);
@@ -519,7 +728,7 @@ public final class Segment
         }
         Entries.setValueLength(ring, position, valueLength);
         Entries.setExpireAt(ring, position, expireAt);
-        recordAccess(position);
+        markAccessedLocked(slot);
     }
 
     /** Writes a value from a {@code byte[]}, a {@link DirectBuffer} or a {@link ValueEncoder}. */
@@ -585,6 +794,231 @@ public final class Segment
     }
 
     // ------------------------------------------------------------------------------------------
+    // Optimistic reads: no lock, no shared writes; see the class comment.
+    // ------------------------------------------------------------------------------------------
+
+    private static int outcome(final boolean counted, final boolean hit)
+    {
+        return !counted ? ReadGate.EXIT : hit ? ReadGate.HIT : ReadGate.MISS;
+    }
+
+    /**
+     * @param dst null to only look the key up
+     * @return the value length (copied into {@code dst} when it fits), -1 when absent, or
+     *     {@link #RETRY} when the read must take the lock
+     */
+    private int tryGet(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
+        final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
+    {
+        for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++)
+        {
+            final long stamp = (long)VERSION.getAcquire(this);
+            if ((stamp & 1) != 0)
+            {
+                return RETRY;
+            }
+            final long found = locate((int)(hash >>> 32), key, keyBits, keyOffset, keyLength);
+            if (found == RETRY)
+            {
+                continue;
+            }
+            int valueLength = -1;
+            if (found != NOT_FOUND)
+            {
+                valueLength = valueLengthAt((int)found, keyLength);
+                if (valueLength < 0)
+                {
+                    continue;
+                }
+                if (valueLength <= dstCapacity)
+                {
+                    Keys.copyOut(ring, Entries.valueOffset((int)found, keyLength), dst, dstOffset, valueLength);
+                }
+            }
+            if (!validate(stamp))
+            {
+                continue;
+            }
+            if (found != NOT_FOUND && record)
+            {
+                markAccessed((int)(found >>> 32), (int)found);
+            }
+            return valueLength;
+        }
+        return RETRY;
+    }
+
+    /** @return a copy of the value, null when absent, or {@link #RETRY_VALUE} when the read must take the lock */
+    private byte[] tryGet(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
+        final boolean record)
+    {
+        for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++)
+        {
+            final long stamp = (long)VERSION.getAcquire(this);
+            if ((stamp & 1) != 0)
+            {
+                return RETRY_VALUE;
+            }
+            final long found = locate((int)(hash >>> 32), key, keyBits, keyOffset, keyLength);
+            if (found == RETRY)
+            {
+                continue;
+            }
+            byte[] value = null;
+            if (found != NOT_FOUND)
+            {
+                final int valueLength = valueLengthAt((int)found, keyLength);
+                if (valueLength < 0)
+                {
+                    continue;
+                }
+                value = new byte[valueLength];
+                ring.getBytes(Entries.valueOffset((int)found, keyLength), value, 0, valueLength);
+            }
+            if (!validate(stamp))
+            {
+                continue;
+            }
+            if (found != NOT_FOUND && record)
+            {
+                markAccessed((int)(found >>> 32), (int)found);
+            }
+            return value;
+        }
+        return RETRY_VALUE;
+    }
+
+    /** @return true when no writer has changed the segment since {@code stamp} was read */
+    private boolean validate(final long stamp)
+    {
+        VarHandle.acquireFence();
+        return (long)VERSION.getOpaque(this) == stamp;
+    }
+
+    /**
+     * The lock-free probe: reads only, writes no field, and never trusts what it reads: an offset
+     * or length that does not fit the ring means a writer is at work, and the answer is RETRY.
+     *
+     * @return {@code slot << 32 | position} of a live, unexpired match; {@link #NOT_FOUND}; or
+     *     {@link #RETRY} (an expired match also retries, so that the locked path removes it)
+     */
+    private long locate(final int tag, final Object key, final long keyBits, final int keyOffset, final int keyLength)
+    {
+        final int wanted = tag & IndexDescriptor.TAG_MASK;
+        int slot = IndexDescriptor.home(tag, slots);
+        for (int probes = 0; probes < slots; probes++)
+        {
+            final long value = index.getLong(slot * SLOT_LENGTH);
+            if (value == EMPTY)
+            {
+                return NOT_FOUND;
+            }
+            if (IndexDescriptor.tag(value) == wanted)
+            {
+                final long position = IndexDescriptor.position(value);
+                if (position < 0 || position > ringSize - HEADER_LENGTH)
+                {
+                    return RETRY;
+                }
+                final int at = (int)position;
+                final long expiryKeyLength = Entries.expiryKeyLengthWord(ring, at);
+                if (Entries.keyLengthOf(expiryKeyLength) == keyLength)
+                {
+                    final int recordLength = Entries.recordLength(Entries.recordWord(ring, at));
+                    if (recordLength < HEADER_LENGTH + keyLength || recordLength > ringSize - at)
+                    {
+                        return RETRY;
+                    }
+                    if (Keys.equal(ring, Entries.keyOffset(at), key, keyBits, keyOffset, keyLength))
+                    {
+                        final long expireAt = Entries.expireAtOf(expiryKeyLength);
+                        if (expireAt != 0 && expireAt <= clock.millis())
+                        {
+                            return RETRY;
+                        }
+                        return (long)slot << 32 | at;
+                    }
+                }
+            }
+            slot = next(slot);
+        }
+        return RETRY;
+    }
+
+    /** @return the value length of the record {@link #locate} found, or -1 when it does not fit its record */
+    private int valueLengthAt(final int position, final int keyLength)
+    {
+        final int recordLength = Entries.recordLength(Entries.recordWord(ring, position));
+        final int valueLength = Entries.valueLength(ring, position);
+        if (recordLength > ringSize - position || valueLength < 0 ||
+            valueLength > Entries.valueCapacity(recordLength, keyLength))
+        {
+            return -1;
+        }
+        return valueLength;
+    }
+
+    /**
+     * Sets R and the current epoch on the slot of a validated hit, when they change. The CAS
+     * expects the slot value just read, and that value must still point at the record the reader
+     * validated, so the write lands only on that record's slot; a slot changed since is left alone.
+     */
+    private void markAccessed(final int slot, final int position)
+    {
+        final int offset = slot * SLOT_LENGTH;
+        final long value = index.getLong(offset);
+        if (value == EMPTY || IndexDescriptor.position(value) != position)
+        {
+            return;
+        }
+        final long marked = IndexDescriptor.referenced(value, epoch);
+        if (marked != value)
+        {
+            index.compareAndSetLong(offset, value, marked);
+        }
+    }
+
+    /** Sets R and the current epoch on a slot, under the lock. */
+    private void markAccessedLocked(final int slot)
+    {
+        final int offset = slot * SLOT_LENGTH;
+        final long value = index.getLong(offset);
+        final long marked = IndexDescriptor.referenced(value, epoch);
+        if (marked != value)
+        {
+            // a CAS, not a put: a lock-free reader may be marking the same slot
+            index.compareAndSetLong(offset, value, marked);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Writes: the seqlock
+    // ------------------------------------------------------------------------------------------
+
+    /** Makes the version odd before the first change of a locked call; idempotent. */
+    private void beginWrite()
+    {
+        if (!writing)
+        {
+            writing = true;
+            VERSION.setOpaque(this, (long)VERSION.getOpaque(this) + 1);
+            VarHandle.storeStoreFence();
+        }
+    }
+
+    /** Makes the version even again, publishing the changes; called when a locked call ends. */
+    private void endWrite()
+    {
+        if (writing)
+        {
+            writing = false;
+            VERSION.setRelease(this, (long)VERSION.getOpaque(this) + 1);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
     // Lookup
     // ------------------------------------------------------------------------------------------
 
@@ -598,7 +1032,8 @@ public final class Segment
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
         final boolean record)
     {
-        if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
+        final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
+        if (slot == NOT_FOUND)
         {
             if (record)
             {
@@ -609,7 +1044,7 @@ public final class Segment
         if (record)
         {
             hits++;
-            recordAccess(foundPosition);
+            markAccessedLocked(slot);
         }
         return foundPosition;
     }
@@ -640,6 +1075,7 @@ public final class Segment
 
     private int find(final int tag, final Object key, final long keyBits, final int keyOffset, final int keyLength)
     {
+        final int wanted = tag & IndexDescriptor.TAG_MASK;
         int slot = IndexDescriptor.home(tag, slots);
         while (true)
         {
@@ -648,7 +1084,7 @@ public final class Segment
             {
                 return NOT_FOUND;
             }
-            if (IndexDescriptor.tag(value) == tag)
+            if (IndexDescriptor.tag(value) == wanted)
             {
                 final int position = checkedPosition(value);
                 final long expiryKeyLength = Entries.expiryKeyLengthWord(ring, position);
@@ -682,7 +1118,7 @@ public final class Segment
         for (int probes = 0; probes < slots; probes++)
         {
             final long value = index.getLong(slot * SLOT_LENGTH);
-            if (value == wanted)
+            if (IndexDescriptor.sameRecord(value, wanted))
             {
                 return slot;
             }
@@ -702,7 +1138,8 @@ public final class Segment
         {
             slot = next(slot);
         }
-        index.putLong(slot * SLOT_LENGTH, IndexDescriptor.slot(tag, position));
+        index.putLong(slot * SLOT_LENGTH, IndexDescriptor.unreferenced(IndexDescriptor.referenced(
+            IndexDescriptor.slot(tag, position), epoch)));
     }
 
     /** Backward-shift deletion: keeps every probe chain gap-free, so no tombstones are needed. */
@@ -736,16 +1173,18 @@ public final class Segment
     /** Removes a live entry from the index and marks its record deleted. */
     private void unlink(final int slot, final int position)
     {
+        beginWrite();
         deleteSlot(slot);
         Entries.markDeleted(ring, position);
         live--;
-        totalAccessTime -= Entries.accessTime(ring, position);
     }
 
     private void append(
         final int tag, final Object key, final long keyBits, final int keyOffset, final int keyLength,
         final Object value, final int valueOffset, final int valueLength, final int recordLength, final long expireAt)
     {
+        beginWrite();
+        consecutiveMoves = 0;
         while (live >= maxEntries)
         {
             evictHead();
@@ -764,14 +1203,17 @@ public final class Segment
             wrapTail();
         }
         final int position = tail;
-        final int accessTime = nextTick();
-        Entries.writeHeader(ring, position, recordLength, tag, expireAt, keyLength, accessTime, valueLength);
+        Entries.writeHeader(ring, position, recordLength, tag, expireAt, keyLength, valueLength);
         Keys.write(ring, Entries.keyOffset(position), key, keyBits, keyOffset, keyLength);
         writeValue(Entries.valueOffset(position, keyLength), value, valueOffset, valueLength);
         advanceTail(recordLength);
         insertSlot(tag, position);
         live++;
-        totalAccessTime += accessTime;
+        if (++insertsThisEpoch >= Math.max(1, live / EPOCHS_PER_TURNOVER))
+        {
+            insertsThisEpoch = 0;
+            epoch = (epoch + 1) & (IndexDescriptor.EPOCHS - 1);
+        }
     }
 
     /** Pads the ring from the tail to its end and moves the tail to offset 0. */
@@ -802,36 +1244,35 @@ public final class Segment
         checkRecord(position, Math.max(recordLength, ALIGNMENT));
         if (Entries.isPadding(word) || Entries.isDeleted(word))
         {
-            consecutiveMoves = 0;
             reclaimHead(recordLength);
             return;
         }
         checkRecord(position, HEADER_LENGTH + Entries.keyLength(ring, position));
         final int tag = Entries.tag(ring, position);
         final long expireAt = Entries.expireAt(ring, position);
-        final int accessTime = Entries.accessTime(ring, position);
         final boolean expired = expireAt != 0 && expireAt <= clock.millis();
-        if (expired || consecutiveMoves >= MAX_CONSECUTIVE_MOVES || (long)accessTime * live <= totalAccessTime)
+        final int slot = slotOf(tag, position);
+        final long slotValue = index.getLong(slot * SLOT_LENGTH);
+        if (!expired && consecutiveMoves < live && IndexDescriptor.isReferenced(slotValue) &&
+            ((epoch - IndexDescriptor.epoch(slotValue)) & (IndexDescriptor.EPOCHS - 1)) < KEEP_AGE)
         {
-            notifyRemoval(position, expired ? RemovalCause.EXPIRED : RemovalCause.EVICTED);
-            deleteSlot(slotOf(tag, position));
-            live--;
-            totalAccessTime -= accessTime;
-            if (expired)
-            {
-                expirations++;
-            }
-            else
-            {
-                evictions++;
-            }
-            consecutiveMoves = 0;
-            reclaimHead(recordLength);
+            consecutiveMoves++;
+            moves++;
+            moveHeadToTail(slot, position, recordLength);
             return;
         }
-        consecutiveMoves++;
-        moves++;
-        moveHeadToTail(tag, position, recordLength);
+        notifyRemoval(position, expired ? RemovalCause.EXPIRED : RemovalCause.EVICTED);
+        deleteSlot(slot);
+        live--;
+        if (expired)
+        {
+            expirations++;
+        }
+        else
+        {
+            evictions++;
+        }
+        reclaimHead(recordLength);
     }
 
     private void reclaimHead(final int length)
@@ -850,14 +1291,17 @@ public final class Segment
     }
 
     /**
-     * Second chance: the head record becomes the newest. When the ring is full the record stays
-     * where it is and head and tail step over it; otherwise it is copied to the tail (the ranges
-     * may overlap; the destination is always below the source, so the copy is safe).
+     * Second chance: R is cleared and the head record becomes the newest. When the ring is full the
+     * record stays where it is and head and tail step over it; otherwise it is copied to the tail
+     * (the ranges may overlap; the destination is always below the source, so the copy is safe).
      */
-    private void moveHeadToTail(final int tag, final int position, final int recordLength)
+    private void moveHeadToTail(final int slot, final int position, final int recordLength)
     {
+        final int offset = slot * SLOT_LENGTH;
+        final long slotValue = IndexDescriptor.unreferenced(index.getLong(offset));
         if (used == ringSize)
         {
+            index.putLong(offset, slotValue);
             head = position + recordLength == ringSize ? 0 : position + recordLength;
             tail = head;
             return;
@@ -868,49 +1312,9 @@ public final class Segment
         }
         final int destination = tail;
         ring.move(position, destination, recordLength);
-        index.putLong(slotOf(tag, position) * SLOT_LENGTH, IndexDescriptor.slot(tag, destination));
+        index.putLong(offset, IndexDescriptor.moved(slotValue, destination));
         head = position + recordLength == ringSize ? 0 : position + recordLength;
         tail = destination + recordLength == ringSize ? 0 : destination + recordLength;
-    }
-
-    private void recordAccess(final int position)
-    {
-        final int now = nextTick();
-        final int previous = Entries.accessTime(ring, position);
-        Entries.setAccessTime(ring, position, now);
-        totalAccessTime += now - previous;
-    }
-
-    private int nextTick()
-    {
-        if (tick >= TICK_LIMIT)
-        {
-            rebaseTicks();
-        }
-        return ++tick;
-    }
-
-    /** Shifts every access time down by {@link #TICK_REBASE} so the tick never overflows. */
-    private void rebaseTicks()
-    {
-        long total = 0;
-        int position = head;
-        for (int remaining = used; remaining > 0; )
-        {
-            final int word = Entries.recordWord(ring, position);
-            final int length = Entries.recordLength(word);
-            checkRecord(position, Math.max(length, ALIGNMENT));
-            if (!Entries.isPadding(word) && !Entries.isDeleted(word))
-            {
-                final int accessTime = Math.max(0, Entries.accessTime(ring, position) - TICK_REBASE);
-                Entries.setAccessTime(ring, position, accessTime);
-                total += accessTime;
-            }
-            position = position + length == ringSize ? 0 : position + length;
-            remaining -= length;
-        }
-        tick -= TICK_REBASE;
-        totalAccessTime = total;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -986,7 +1390,6 @@ public final class Segment
         ensureOpen();
         int position = head;
         int liveRecords = 0;
-        long total = 0;
         for (int remaining = used; remaining > 0; )
         {
             final int word = Entries.recordWord(ring, position);
@@ -997,7 +1400,6 @@ public final class Segment
                 checkRecord(position, HEADER_LENGTH + Entries.keyLength(ring, position));
                 slotOf(Entries.tag(ring, position), position);
                 liveRecords++;
-                total += Entries.accessTime(ring, position);
             }
             position = position + length == ringSize ? 0 : position + length;
             remaining -= length;
@@ -1014,16 +1416,14 @@ public final class Segment
                 indexed++;
             }
         }
-        if (liveRecords != live || indexed != live || total != totalAccessTime)
+        if (liveRecords != live || indexed != live)
         {
             throw new IllegalStateException("counters disagree: live=" + live + ", liveRecords=" + liveRecords +
-                ", indexed=" + indexed + ", totalAccessTime=" + totalAccessTime + ", walked=" + total);
+                ", indexed=" + indexed);
         }
-    }
-
-    /** Moves the access tick, to test rebasing without 2^31 operations. */
-    synchronized void setTickForTest(final int value)
-    {
-        tick = value;
+        if ((long)VERSION.getOpaque(this) % 2 != 0)
+        {
+            throw new IllegalStateException("version is odd outside a write: " + (long)VERSION.getOpaque(this));
+        }
     }
 }

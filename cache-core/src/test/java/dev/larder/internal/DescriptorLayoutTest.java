@@ -15,7 +15,7 @@ class DescriptorLayoutTest
             {EntryDescriptor.RECORD_WORD_OFFSET, Integer.BYTES},
             {EntryDescriptor.HASH_TAG_OFFSET, Integer.BYTES},
             {EntryDescriptor.EXPIRY_KEY_LENGTH_OFFSET, Long.BYTES},
-            {EntryDescriptor.ACCESS_TIME_OFFSET, Integer.BYTES},
+            {EntryDescriptor.RESERVED_OFFSET, Integer.BYTES},
             {EntryDescriptor.VALUE_LENGTH_OFFSET, Integer.BYTES},
         };
         int expected = 0;
@@ -75,11 +75,36 @@ class DescriptorLayoutTest
             {
                 final long slot = IndexDescriptor.slot(tag, position);
                 assertTrue(slot != IndexDescriptor.EMPTY);
-                assertEquals(tag, IndexDescriptor.tag(slot));
+                assertEquals(tag & IndexDescriptor.TAG_MASK, IndexDescriptor.tag(slot));
                 assertEquals(position, IndexDescriptor.position(slot));
+                assertEquals(0, slot & IndexDescriptor.META_MASK, "a new slot has no access metadata");
+                for (int epoch = 0; epoch < IndexDescriptor.EPOCHS; epoch++)
+                {
+                    final long marked = IndexDescriptor.referenced(slot, epoch);
+                    assertTrue(IndexDescriptor.isReferenced(marked));
+                    assertEquals(epoch, IndexDescriptor.epoch(marked));
+                    assertEquals(IndexDescriptor.tag(slot), IndexDescriptor.tag(marked), "metadata leaves the tag alone");
+                    assertEquals(position, IndexDescriptor.position(marked), "metadata leaves the position alone");
+                    assertTrue(IndexDescriptor.sameRecord(marked, slot));
+                    final long cleared = IndexDescriptor.unreferenced(marked);
+                    assertTrue(!IndexDescriptor.isReferenced(cleared));
+                    assertEquals(epoch, IndexDescriptor.epoch(cleared), "clearing R keeps the epoch");
+                    final long moved = IndexDescriptor.moved(marked, 64);
+                    assertEquals(64, IndexDescriptor.position(moved));
+                    assertEquals(marked & IndexDescriptor.META_MASK, moved & IndexDescriptor.META_MASK);
+                }
             }
         }
         assertEquals(8, IndexDescriptor.SLOT_LENGTH);
+    }
+
+    @Test
+    void metadataBitsSitBetweenThePositionAndTheTag()
+    {
+        assertEquals(0, IndexDescriptor.META_MASK & 0xFFFF_FFFFL, "the position word is untouched");
+        assertEquals(0, IndexDescriptor.META_MASK & ((long)IndexDescriptor.TAG_MASK << 32), "the tag is untouched");
+        assertEquals(5, Long.bitCount(IndexDescriptor.META_MASK), "R plus a 4-bit epoch");
+        assertEquals(IndexDescriptor.EPOCHS, 1 << 4);
     }
 
     @Test

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
-/** Segment internals that the public API cannot reach: tick rebasing and corrupted memory. */
+/** Segment internals that the public API cannot reach: epochs, off-heap writes of a read, the seqlock, corrupted memory. */
 class SegmentTest
 {
     private static final long SEED = 9;
@@ -31,27 +31,72 @@ class SegmentTest
     }
 
     @Test
-    void tickRebaseKeepsRecencyOrder()
+    void epochsWrapManyTimesWithoutLosingTheHotSet()
     {
-        segment.setTickForTest(Segment.TICK_LIMIT - 3);
-        for (long key = 0; key < 40; key++)
+        // about 60 records fit the ring; 3000 insertions wrap the 16 epochs dozens of times
+        for (long key = 1000; key < 4000; key++)
         {
             assertTrue(put(key, 100));
+            for (long hot = 0; hot < 10; hot++)
+            {
+                if (get(hot) == null)
+                {
+                    assertTrue(put(hot, 100));
+                }
+            }
         }
         segment.verifyInvariants();
-        for (long key = 0; key < 40; key += 2)
+        for (long hot = 0; hot < 10; hot++)
         {
-            assertNotNull(get(key));
+            assertNotNull(segment.get(Hashing.hash(hot, SEED), null, hot, 0, 8, false), "hot key " + hot);
         }
-        for (long key = 40; key < 50; key++)
+    }
+
+    @Test
+    void aHitOnAMarkedEntryWritesNothing()
+    {
+        final CountingMemory countingIndex = new CountingMemory(index);
+        final CountingMemory countingRing = new CountingMemory(ring);
+        final Segment counted = new Segment(countingRing, countingIndex, () -> 0L);
+        final long hash = Hashing.hash(7L, SEED);
+        assertTrue(counted.put(hash, null, 7L, 0, 8, new byte[100], 0, 100, 0, Segment.PUT));
+        countingIndex.writes = 0;
+        countingRing.writes = 0;
+        assertNotNull(counted.get(hash, null, 7L, 0, 8, true));
+        assertEquals(1, countingIndex.writes, "the first hit marks the slot with one compare-and-set");
+        for (int i = 0; i < 100; i++)
         {
-            assertTrue(put(key, 100));
+            assertNotNull(counted.get(hash, null, 7L, 0, 8, true));
+            assertEquals(100, counted.get(hash, null, 7L, 0, 8, new byte[100], 0, 100, true));
         }
-        segment.verifyInvariants();
-        for (long key = 0; key < 20; key += 2)
+        assertEquals(1, countingIndex.writes, "later hits write nothing off-heap");
+        assertEquals(0, countingRing.writes, "hits never write the ring");
+        counted.verifyInvariants();
+    }
+
+    @Test
+    void writersLeaveTheVersionEvenEvenWhenACodecFails()
+    {
+        final long hash = Hashing.hash(3L, SEED);
+        final ValueEncoder failing = new ValueEncoder()
         {
-            assertNotNull(segment.get(Hashing.hash(key, SEED), null, key, 0, 8, false), "read key " + key);
-        }
+            @Override
+            public int encodedLength()
+            {
+                return 10;
+            }
+
+            @Override
+            public void encode(final org.agrona.MutableDirectBuffer buffer, final int offset)
+            {
+                throw new IllegalArgumentException("codec failure");
+            }
+        };
+        assertThrows(IllegalArgumentException.class,
+            () -> segment.put(hash, null, 3L, 0, 8, failing, 0, 10, 0, Segment.PUT));
+        segment.verifyInvariants(); // includes: the version is even
+        assertTrue(put(3, 10));
+        assertNotNull(get(3), "reads work lock-free again after a failed write");
     }
 
     @Test
