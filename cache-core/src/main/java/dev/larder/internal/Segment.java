@@ -28,8 +28,10 @@ import org.agrona.DirectBuffer;
  * <h2>Eviction</h2>
  * A second-chance ring (CLOCK) with an age limit. Each index slot carries a referenced bit R and
  * the 4-bit epoch of the entry's last access ({@link IndexDescriptor}). The segment's epoch
- * advances every {@code live / }{@link #EPOCHS_PER_TURNOVER} insertions, so {@value
- * #EPOCHS_PER_TURNOVER} epochs are about one turnover of the segment's contents. When the ring
+ * advances every {@code holds / }{@link #EPOCHS_PER_TURNOVER} insertions, where {@code holds} is
+ * the number of entries the segment holds when full (estimated from the live count and the bytes
+ * they use, so the estimate is right while the segment fills), so {@value #EPOCHS_PER_TURNOVER}
+ * epochs are about one turnover of the segment's contents. When the ring
  * lacks room, or the index is at its load limit, the record at the head is examined: padding and
  * deleted records are reclaimed; an expired entry is evicted; an entry with R set whose last access
  * is less than {@link #KEEP_AGE} epochs old gets a second chance: R is cleared and the record moves
@@ -108,6 +110,8 @@ public final class Segment
     /** Access epoch, 0 to {@link IndexDescriptor#EPOCHS} - 1; read without the lock by readers. */
     private int epoch;
     private int insertsThisEpoch;
+    /** Insertions per epoch: an eighth of the entries the segment holds when full. */
+    private int epochLength = 1;
     private int consecutiveMoves;
     /** Seqlock version: odd while a writer changes the ring or index. See the class comment. */
     @SuppressWarnings("unused") // accessed through VERSION
@@ -1209,10 +1213,14 @@ public final class Segment
         advanceTail(recordLength);
         insertSlot(tag, position);
         live++;
-        if (++insertsThisEpoch >= Math.max(1, live / EPOCHS_PER_TURNOVER))
+        if (++insertsThisEpoch >= epochLength)
         {
             insertsThisEpoch = 0;
             epoch = (epoch + 1) & (IndexDescriptor.EPOCHS - 1);
+            // the entries the segment holds when full, estimated from the mean record size so far
+            // (so epochs keep their length while the segment fills)
+            final long holds = Math.min(maxEntries, (long)live * ringSize / Math.max(used, 1));
+            epochLength = (int)Math.max(1, holds / EPOCHS_PER_TURNOVER);
         }
     }
 
