@@ -45,16 +45,19 @@ import org.agrona.MutableDirectBuffer;
  *
  * <h2>Allocation</h2>
  * {@code put} and the copying {@code get(key, dst)} variants allocate nothing on the heap;
- * {@code get(key)} allocates only the returned array.
+ * {@code get(key)} allocates only the returned array (and, when it races a writer on the same
+ * segment, at most one more that it discards).
  *
  * <h2>Expiry</h2>
  * Per-entry time to live with millisecond precision, from 1 ms to {@link #MAX_TTL}. Expired
  * entries are never returned; they are reclaimed when touched and by eviction.
  *
  * <h2>Threads and closing</h2>
- * All methods are thread-safe. {@link #close()} frees the off-heap memory at once; every call
- * after it, including calls racing with it, throws {@code IllegalStateException("cache is closed")}
- * and never touches freed memory.
+ * All methods are thread-safe. Writes lock their segment; {@code get}, {@code peek} and
+ * {@code containsKey} take no lock (a per-segment seqlock: a read that races a writer retries, then
+ * takes the lock), so reads scale across cores. {@link #close()} frees the off-heap memory at once;
+ * every call after it, including calls racing with it, throws
+ * {@code IllegalStateException("cache is closed")} and never touches freed memory.
  */
 public final class OffHeapCache implements AutoCloseable
 {
@@ -257,7 +260,9 @@ public final class OffHeapCache implements AutoCloseable
     }
 
     /**
-     * Copies the value into {@code dst} from index 0, when it fits; allocation-free.
+     * Copies the value into {@code dst} from index 0, when it fits; allocation-free. When the
+     * result is {@link #ABSENT} or larger than {@code dst}, {@code dst} holds unspecified bytes (a
+     * lock-free attempt that raced a writer may have copied into it).
      *
      * @return the value's length (copied only when {@code <= dst.length}, so a caller can retry
      *     with a larger array), or {@link #ABSENT}

@@ -250,25 +250,41 @@ public final class BenchmarkReport
         after.sort((a, b) -> (workload(a) + a.benchmark() + CACHE_ORDER.indexOf(a.param("cache")))
             .compareTo(workload(b) + b.benchmark() + CACHE_ORDER.indexOf(b.param("cache"))));
         final StringBuilder out = new StringBuilder();
-        out.append("| workload | op | cache | before ops/s | after ops/s | after / before | after B/op |\n");
-        out.append("|---|---|---|---|---|---|---|\n");
+        out.append("| workload | op | cache | before ops/s | after ops/s | after / before | ÷ caffeine before | ")
+            .append("÷ caffeine after | after B/op |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|\n");
         for (final Result now : after)
         {
-            Result then = null;
-            for (final Result candidate : before)
-            {
-                if (candidate.benchmark().equals(now.benchmark()) && candidate.params().equals(now.params()) &&
-                    candidate.threads() == now.threads())
-                {
-                    then = candidate;
-                }
-            }
+            final Result then = twin(before, now, now.param("cache"));
             out.append("| ").append(workload(now)).append(" | ").append(now.benchmark()).append(" | ")
                 .append(now.param("cache")).append(" | ").append(ops(then)).append(" | ").append(ops(now)).append(" | ")
-                .append(then == null ? "-" : String.format(Locale.ROOT, "%.2f", now.score() / then.score()))
-                .append(" | ").append(alloc(now)).append(" |\n");
+                .append(quotient(now, then)).append(" | ").append(quotient(then, twin(before, now, "caffeine")))
+                .append(" | ").append(quotient(now, twin(after, now, "caffeine"))).append(" | ").append(alloc(now))
+                .append(" |\n");
         }
         return out.toString();
+    }
+
+    /** @return the result in {@code results} for {@code cache} with the same operation, parameters otherwise and threads */
+    private static Result twin(final List<Result> results, final Result of, final String cache)
+    {
+        for (final Result candidate : results)
+        {
+            if (candidate.benchmark().equals(of.benchmark()) && candidate.threads() == of.threads() &&
+                candidate.param("cache").equals(cache) &&
+                candidate.param("distribution").equals(of.param("distribution")) &&
+                candidate.param("valueSize").equals(of.param("valueSize")) &&
+                candidate.param("workingSet").equals(of.param("workingSet")))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static String quotient(final Result top, final Result bottom)
+    {
+        return top == null || bottom == null ? "-" : String.format(Locale.ROOT, "%.2f", top.score() / bottom.score());
     }
 
     /** Larder's targets, per workload: get >= 3x OHC, >= Chronicle, >= 90% of Caffeine; put >= Caffeine. */
