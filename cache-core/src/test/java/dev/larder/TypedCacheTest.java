@@ -108,6 +108,31 @@ class TypedCacheTest
     }
 
     @Test
+    void getsOfGrowingValuesDecodeEachExactlyOnceCounted()
+    {
+        try (Cache<Long, byte[]> raw = OffHeapCache.builder().capacity(8 << 20).segments(1)
+            .build(Codecs.longs(), Codecs.byteArray()))
+        {
+            // under the first scratch size, over it, over the size a thread keeps, then small again
+            final int[] sizes = {10, 300, 5000, 100_000, 7, 0};
+            for (int i = 0; i < sizes.length; i++)
+            {
+                final byte[] value = new byte[sizes[i]];
+                for (int b = 0; b < value.length; b++)
+                {
+                    value[b] = (byte)(b * 31 + i);
+                }
+                assertTrue(raw.put((long)i, value));
+                assertArrayEquals(value, raw.get((long)i), "size " + sizes[i]);
+            }
+            assertNull(raw.get(99L));
+            final CacheStats stats = raw.stats();
+            assertEquals(sizes.length, stats.hitCount(), "a get that grows the scratch counts one hit: " + stats);
+            assertEquals(1, stats.missCount(), stats.toString());
+        }
+    }
+
+    @Test
     void theLargestEntryRoundTripsThroughTheCodecs()
     {
         final int longest = cache.bytes().maxEntrySize() - Long.BYTES;
