@@ -38,7 +38,7 @@ machine() {
   {
     echo "cores: $(nproc), memory: $(free -g | awk '/Mem:/ {print $2}') GiB"
     lscpu | grep -E 'Model name|L2 cache|L3 cache' | sed 's/  */ /g'
-    java -version 2>&1 | head -2
+    java -version 2>&1 | sed -n 1,2p   # sed reads all input: no SIGPIPE under pipefail
     echo "date: $(date -u +%Y-%m-%d)"
   } > "$RESULTS/machine.txt"
 }
