@@ -7,6 +7,10 @@
 #   cache-bench/measure.sh gc       only the GC and footprint runs
 #   cache-bench/measure.sh readpath the lock-free read path against the locked one it replaced
 #                                   (builds commit $BEFORE in a temporary worktree)
+#   cache-bench/measure.sh hashing  the keyed hash against the fast one: hash cost per key length,
+#                                   get/put/mixed on 1M entries, and hash flooding before/after
+#                                   (builds commit $HASH_BEFORE in a temporary worktree); tables go
+#                                   to docs/measurements.md by hand, from cache-bench/results/hashing-*
 #   cache-bench/measure.sh report   only rewrite docs/benchmarks.md from cache-bench/results/
 #   cache-bench/measure.sh ci       every benchmark for a token iteration, into a temp dir; judges
 #                                   nothing and writes no docs (so that no benchmark can rot)
@@ -17,6 +21,8 @@ RESULTS=cache-bench/results
 MODE=${1:-full}
 # the last commit with the locked read path and freecache's eviction rule
 BEFORE=f682a92
+# the last commit with the xxHash-style hash and unbounded linear probing (issue 14)
+HASH_BEFORE=6b4fddd
 
 # Chronicle Map needs these on Java 17; the export also enables Larder's Agrona backend.
 FLAGS=(-Dchronicle.analytics.disable=true -Dagrona.disable.bounds.checks=true
@@ -77,6 +83,27 @@ readpath() {
   git worktree remove --force "$tree"
 }
 
+hashing() {
+  java -jar "$JAR" HashBenchmark -rf json -rff "$RESULTS/hashing-hash.json"
+  for t in 1 2; do
+    java -jar "$JAR" 'PeersBenchmark.(get|put|mixed)' -t "$t" -prof gc -p valueSize=100 -p workingSet=large \
+      -p distribution=uniform -p cache=larder,larder-fasthash -rf json -rff "$RESULTS/hashing-peers-t$t.json"
+  done
+  # flooding before the keyed hash: the same benchmark compiled against $HASH_BEFORE (the key
+  # family's generator copied beside it), then after, in one run
+  local tree
+  tree=$(mktemp -d)
+  git worktree add --detach "$tree" "$HASH_BEFORE" >/dev/null
+  mkdir -p "$tree/cache-bench/src/main/java/dev/larder/internal"
+  cp cache-bench/src/main/java/dev/larder/bench/FloodBenchmark.java "$tree/cache-bench/src/main/java/dev/larder/bench/"
+  cp cache-core/src/test/java/dev/larder/internal/CollidingKeys.java "$tree/cache-bench/src/main/java/dev/larder/internal/"
+  (cd "$tree" && mvn -B -q -ntp -DskipTests package -pl cache-bench -am)
+  java -jar "$tree/cache-bench/target/benchmarks.jar" FloodBenchmark -p hash=DEFAULT \
+    -rf json -rff "$RESULTS/hashing-flood-before.json"
+  java -jar "$JAR" FloodBenchmark -rf json -rff "$RESULTS/hashing-flood-after.json"
+  git worktree remove --force "$tree"
+}
+
 hitrate() {
   java -cp "$JAR" dev.larder.bench.sim.HitRateSimulator --out "$RESULTS" --charts docs/charts
 }
@@ -109,6 +136,8 @@ ci() {
   java -cp "$JAR" "${FLAGS[@]}" dev.larder.bench.peers.PeersSmoke 2000
   java -jar "$JAR" 'PeersBenchmark|ZeroAllocationBenchmark|TypedCacheBenchmark' -f 1 -wi 0 -i 1 -r 100ms \
     -p valueSize=100 -p workingSet=small -p distribution=zipf -rf json -rff "$out/token.json"
+  java -jar "$JAR" 'HashBenchmark|FloodBenchmark' -f 1 -wi 0 -i 1 -r 100ms -p keyLength=16 -p keys=colliding \
+    -rf json -rff "$out/token-hashing.json"
   java -cp "$JAR" dev.larder.bench.sim.HitRateSimulator --traces cs,zipf --sizes 250,500 --out "$out" --charts "$out"
   java -Xmx1g "${FLAGS[@]}" -cp "$JAR" dev.larder.bench.GcMeasurement fill larder 100000 "$out/gc.csv"
   log="$out/gc.log"
@@ -127,7 +156,8 @@ case "$MODE" in
   hitrate) hitrate; report ;;
   gc) machine; gc; report ;;
   readpath) machine; readpath; report ;;
+  hashing) machine; hashing ;;
   report) report ;;
   ci) ci ;;
-  *) echo "usage: $0 full|peers|hitrate|gc|readpath|report|ci" >&2; exit 2 ;;
+  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|report|ci" >&2; exit 2 ;;
 esac

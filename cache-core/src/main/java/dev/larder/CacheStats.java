@@ -10,6 +10,9 @@ package dev.larder;
  * @param overwriteCount     puts that replaced a live entry's value (in place or by relocation)
  * @param removalCount       entries removed by {@code remove}
  * @param evictionCount      live entries evicted to make room
+ * @param collisionEvictionCount the part of {@code evictionCount} evicted because their slot in
+ *                           the index was needed by a key with the same home slot, at the probe
+ *                           limit (docs/design.md, "Hashing and flooding"): zero unless keys collide
  * @param expirationCount    expired entries reclaimed, on access or by eviction
  * @param rejectionCount     writes refused because the entry exceeds the per-entry limit
  * @param secondChanceCount  entries moved from the ring head to its tail instead of being evicted
@@ -30,6 +33,7 @@ public record CacheStats(
     long overwriteCount,
     long removalCount,
     long evictionCount,
+    long collisionEvictionCount,
     long expirationCount,
     long rejectionCount,
     long secondChanceCount,

@@ -2,7 +2,7 @@ package dev.larder;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.larder.internal.Hashing;
+import dev.larder.internal.KeyHasher;
 import dev.larder.internal.MemoryKind;
 import dev.larder.internal.OffHeapAllocator;
 import dev.larder.internal.ReadGate;
@@ -39,7 +39,8 @@ import org.agrona.MutableDirectBuffer;
  * Every operation comes keyed three ways: by {@code byte[]}, by a {@code long} (the 8 bytes of its
  * big-endian encoding, so {@code get(42L)} and {@code get(bigEndianBytesOf(42L))} are the same
  * key), and by a range of an Agrona {@link DirectBuffer}. Keys are compared in full, never by hash
- * alone. Keys and values may be empty. A key is at most 65535 bytes and key + value at most
+ * alone. They are hashed with SipHash-1-3 under a random key drawn for each cache, so keys chosen
+ * by an attacker spread like random ones ({@link HashFunction}). Keys and values may be empty. A key is at most 65535 bytes and key + value at most
  * {@link #maxEntrySize()} (a quarter of a segment's ring, minus a 24-byte header); larger writes
  * are refused: the call returns {@code false} and {@link CacheStats#rejectionCount()} counts it.
  *
@@ -80,7 +81,7 @@ public final class OffHeapCache implements AutoCloseable
 
     private final Segment[] segments;
     private final int segmentMask;
-    private final long seed;
+    private final KeyHasher hasher;
     private final long defaultTtlMillis;
     private final long capacity;
     private final long allocatedBytes;
@@ -97,7 +98,7 @@ public final class OffHeapCache implements AutoCloseable
     OffHeapCache(
         final Segment[] segments,
         final ReadGate gate,
-        final long seed,
+        final KeyHasher hasher,
         final long defaultTtlMillis,
         final long capacity,
         final long indexBytes,
@@ -107,7 +108,7 @@ public final class OffHeapCache implements AutoCloseable
         this.segments = segments;
         this.gate = gate;
         this.segmentMask = segments.length - 1;
-        this.seed = seed;
+        this.hasher = hasher;
         this.defaultTtlMillis = defaultTtlMillis;
         this.capacity = capacity;
         this.indexBytes = indexBytes;
@@ -240,14 +241,14 @@ public final class OffHeapCache implements AutoCloseable
     public byte[] get(final byte[] key)
     {
         requireNonNull(key, "key");
-        final long hash = Hashing.hash(key, 0, key.length, seed);
+        final long hash = hasher.hash(key, 0, key.length);
         return segment(hash).get(hash, key, 0, 0, key.length, true);
     }
 
     /** @return a copy of the value, or null when absent or expired. */
     public byte[] get(final long key)
     {
-        final long hash = Hashing.hash(key, seed);
+        final long hash = hasher.hash(key);
         return segment(hash).get(hash, null, key, 0, Long.BYTES, true);
     }
 
@@ -255,7 +256,7 @@ public final class OffHeapCache implements AutoCloseable
     public byte[] get(final DirectBuffer key, final int keyOffset, final int keyLength)
     {
         checkRange(key, "key", keyOffset, keyLength);
-        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        final long hash = hasher.hash(key, keyOffset, keyLength);
         return segment(hash).get(hash, key, 0, keyOffset, keyLength, true);
     }
 
@@ -271,7 +272,7 @@ public final class OffHeapCache implements AutoCloseable
     {
         requireNonNull(key, "key");
         requireNonNull(dst, "dst");
-        final long hash = Hashing.hash(key, 0, key.length, seed);
+        final long hash = hasher.hash(key, 0, key.length);
         return segment(hash).get(hash, key, 0, 0, key.length, dst, 0, dst.length, true);
     }
 
@@ -279,7 +280,7 @@ public final class OffHeapCache implements AutoCloseable
     public int get(final long key, final byte[] dst)
     {
         requireNonNull(dst, "dst");
-        final long hash = Hashing.hash(key, seed);
+        final long hash = hasher.hash(key);
         return segment(hash).get(hash, null, key, 0, Long.BYTES, dst, 0, dst.length, true);
     }
 
@@ -295,7 +296,7 @@ public final class OffHeapCache implements AutoCloseable
     {
         checkRange(key, "key", keyOffset, keyLength);
         final int room = room(dst, dstOffset);
-        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        final long hash = hasher.hash(key, keyOffset, keyLength);
         return segment(hash).get(hash, key, 0, keyOffset, keyLength, dst, dstOffset, room, true);
     }
 
@@ -303,7 +304,7 @@ public final class OffHeapCache implements AutoCloseable
     public int get(final long key, final MutableDirectBuffer dst, final int dstOffset)
     {
         final int room = room(dst, dstOffset);
-        final long hash = Hashing.hash(key, seed);
+        final long hash = hasher.hash(key);
         return segment(hash).get(hash, null, key, 0, Long.BYTES, dst, dstOffset, room, true);
     }
 
@@ -311,14 +312,14 @@ public final class OffHeapCache implements AutoCloseable
     public byte[] peek(final byte[] key)
     {
         requireNonNull(key, "key");
-        final long hash = Hashing.hash(key, 0, key.length, seed);
+        final long hash = hasher.hash(key, 0, key.length);
         return segment(hash).get(hash, key, 0, 0, key.length, false);
     }
 
     /** Like {@link #get(long)} but counts nothing and does not refresh the entry's recency. */
     public byte[] peek(final long key)
     {
-        final long hash = Hashing.hash(key, seed);
+        final long hash = hasher.hash(key);
         return segment(hash).get(hash, null, key, 0, Long.BYTES, false);
     }
 
@@ -327,7 +328,7 @@ public final class OffHeapCache implements AutoCloseable
     {
         requireNonNull(key, "key");
         requireNonNull(dst, "dst");
-        final long hash = Hashing.hash(key, 0, key.length, seed);
+        final long hash = hasher.hash(key, 0, key.length);
         return segment(hash).get(hash, key, 0, 0, key.length, dst, 0, dst.length, false);
     }
 
@@ -338,7 +339,7 @@ public final class OffHeapCache implements AutoCloseable
     {
         checkRange(key, "key", keyOffset, keyLength);
         final int room = room(dst, dstOffset);
-        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        final long hash = hasher.hash(key, keyOffset, keyLength);
         return segment(hash).get(hash, key, 0, keyOffset, keyLength, dst, dstOffset, room, false);
     }
 
@@ -350,14 +351,14 @@ public final class OffHeapCache implements AutoCloseable
     public boolean remove(final byte[] key)
     {
         requireNonNull(key, "key");
-        final long hash = Hashing.hash(key, 0, key.length, seed);
+        final long hash = hasher.hash(key, 0, key.length);
         return segment(hash).remove(hash, key, 0, 0, key.length);
     }
 
     /** @return true when a live entry was removed. */
     public boolean remove(final long key)
     {
-        final long hash = Hashing.hash(key, seed);
+        final long hash = hasher.hash(key);
         return segment(hash).remove(hash, null, key, 0, Long.BYTES);
     }
 
@@ -365,7 +366,7 @@ public final class OffHeapCache implements AutoCloseable
     public boolean remove(final DirectBuffer key, final int keyOffset, final int keyLength)
     {
         checkRange(key, "key", keyOffset, keyLength);
-        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        final long hash = hasher.hash(key, keyOffset, keyLength);
         return segment(hash).remove(hash, key, 0, keyOffset, keyLength);
     }
 
@@ -373,14 +374,14 @@ public final class OffHeapCache implements AutoCloseable
     public boolean containsKey(final byte[] key)
     {
         requireNonNull(key, "key");
-        final long hash = Hashing.hash(key, 0, key.length, seed);
+        final long hash = hasher.hash(key, 0, key.length);
         return segment(hash).contains(hash, key, 0, 0, key.length);
     }
 
     /** @return true when the key has a live entry. */
     public boolean containsKey(final long key)
     {
-        final long hash = Hashing.hash(key, seed);
+        final long hash = hasher.hash(key);
         return segment(hash).contains(hash, null, key, 0, Long.BYTES);
     }
 
@@ -388,7 +389,7 @@ public final class OffHeapCache implements AutoCloseable
     public boolean containsKey(final DirectBuffer key, final int keyOffset, final int keyLength)
     {
         checkRange(key, "key", keyOffset, keyLength);
-        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        final long hash = hasher.hash(key, keyOffset, keyLength);
         return segment(hash).contains(hash, key, 0, keyOffset, keyLength);
     }
 
@@ -401,7 +402,7 @@ public final class OffHeapCache implements AutoCloseable
     {
         requireNonNull(key, "key");
         final long ttlMillis = ttlMillisOf(ttl);
-        final long hash = Hashing.hash(key, 0, key.length, seed);
+        final long hash = hasher.hash(key, 0, key.length);
         return segment(hash).touch(hash, key, 0, 0, key.length, ttlMillis);
     }
 
@@ -409,7 +410,7 @@ public final class OffHeapCache implements AutoCloseable
     public boolean touch(final long key, final Duration ttl)
     {
         final long ttlMillis = ttlMillisOf(ttl);
-        final long hash = Hashing.hash(key, seed);
+        final long hash = hasher.hash(key);
         return segment(hash).touch(hash, null, key, 0, Long.BYTES, ttlMillis);
     }
 
@@ -418,7 +419,7 @@ public final class OffHeapCache implements AutoCloseable
     {
         checkRange(key, "key", keyOffset, keyLength);
         final long ttlMillis = ttlMillisOf(ttl);
-        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        final long hash = hasher.hash(key, keyOffset, keyLength);
         return segment(hash).touch(hash, key, 0, keyOffset, keyLength, ttlMillis);
     }
 
@@ -445,14 +446,14 @@ public final class OffHeapCache implements AutoCloseable
     public long ttlMillis(final byte[] key)
     {
         requireNonNull(key, "key");
-        final long hash = Hashing.hash(key, 0, key.length, seed);
+        final long hash = hasher.hash(key, 0, key.length);
         return segment(hash).ttlMillis(hash, key, 0, 0, key.length);
     }
 
     /** {@link #ttlMillis(byte[])} for a {@code long} key. */
     public long ttlMillis(final long key)
     {
-        final long hash = Hashing.hash(key, seed);
+        final long hash = hasher.hash(key);
         return segment(hash).ttlMillis(hash, null, key, 0, Long.BYTES);
     }
 
@@ -460,7 +461,7 @@ public final class OffHeapCache implements AutoCloseable
     public long ttlMillis(final DirectBuffer key, final int keyOffset, final int keyLength)
     {
         checkRange(key, "key", keyOffset, keyLength);
-        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        final long hash = hasher.hash(key, keyOffset, keyLength);
         return segment(hash).ttlMillis(hash, key, 0, keyOffset, keyLength);
     }
 
@@ -478,7 +479,7 @@ public final class OffHeapCache implements AutoCloseable
     {
         requireNonNull(key, "key");
         requireNonNull(reader, "reader");
-        final long hash = Hashing.hash(key, 0, key.length, seed);
+        final long hash = hasher.hash(key, 0, key.length);
         return segment(hash).read(hash, key, 0, 0, key.length, reader, true);
     }
 
@@ -486,7 +487,7 @@ public final class OffHeapCache implements AutoCloseable
     public <R> R read(final long key, final ValueReader<R> reader)
     {
         requireNonNull(reader, "reader");
-        final long hash = Hashing.hash(key, seed);
+        final long hash = hasher.hash(key);
         return segment(hash).read(hash, null, key, 0, Long.BYTES, reader, true);
     }
 
@@ -495,7 +496,7 @@ public final class OffHeapCache implements AutoCloseable
     {
         checkRange(key, "key", keyOffset, keyLength);
         requireNonNull(reader, "reader");
-        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        final long hash = hasher.hash(key, keyOffset, keyLength);
         return segment(hash).read(hash, key, 0, keyOffset, keyLength, reader, true);
     }
 
@@ -513,14 +514,14 @@ public final class OffHeapCache implements AutoCloseable
     public byte[] compute(final byte[] key, final UnaryOperator<byte[]> remapping)
     {
         requireNonNull(key, "key");
-        final long hash = Hashing.hash(key, 0, key.length, seed);
+        final long hash = hasher.hash(key, 0, key.length);
         return compute(hash, key, 0, key.length, remapping);
     }
 
     /** {@link #compute(byte[], UnaryOperator)} for a {@code long} key. */
     public byte[] compute(final long key, final UnaryOperator<byte[]> remapping)
     {
-        return compute(Hashing.hash(key, seed), null, key, Long.BYTES, remapping);
+        return compute(hasher.hash(key), null, key, Long.BYTES, remapping);
     }
 
     private byte[] compute(
@@ -633,7 +634,7 @@ public final class OffHeapCache implements AutoCloseable
                 }
                 final byte[] key = batch.get(next);
                 batch.set(next++, null);
-                final long hash = Hashing.hash(key, 0, key.length, cache.seed);
+                final long hash = cache.hasher.hash(key, 0, key.length);
                 final byte[] value = cache.segment(hash).peekEntry(hash, key, 0, 0, key.length, ttl);
                 if (value != null)
                 {
@@ -666,9 +667,9 @@ public final class OffHeapCache implements AutoCloseable
         loadNanos.add(nanos);
     }
 
-    long seed()
+    KeyHasher hasher()
     {
-        return seed;
+        return hasher;
     }
 
     Segment segmentFor(final long hash)
@@ -704,6 +705,7 @@ public final class OffHeapCache implements AutoCloseable
             totals[SegmentStat.OVERWRITES.ordinal()],
             totals[SegmentStat.REMOVALS.ordinal()],
             totals[SegmentStat.EVICTIONS.ordinal()],
+            totals[SegmentStat.COLLISION_EVICTIONS.ordinal()],
             totals[SegmentStat.EXPIRATIONS.ordinal()],
             totals[SegmentStat.REJECTIONS.ordinal()],
             totals[SegmentStat.MOVES.ordinal()],
@@ -740,6 +742,12 @@ public final class OffHeapCache implements AutoCloseable
     public int segmentCount()
     {
         return segments.length;
+    }
+
+    /** @return the key hash in use. */
+    public HashFunction hashFunction()
+    {
+        return hasher.function();
     }
 
     /** @return the memory-access backend in use. */
@@ -781,7 +789,7 @@ public final class OffHeapCache implements AutoCloseable
     public String toString()
     {
         return "OffHeapCache{capacity=" + capacity + ", segments=" + segments.length + ", memoryBackend=" + backend +
-            ", maxEntrySize=" + maxEntrySize + (closed ? ", closed" : "") + "}";
+            ", maxEntrySize=" + maxEntrySize + ", hashFunction=" + hasher + (closed ? ", closed" : "") + "}";
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -811,14 +819,14 @@ public final class OffHeapCache implements AutoCloseable
     {
         requireNonNull(key, "key");
         requireNonNull(value, "value");
-        final long hash = Hashing.hash(key, 0, key.length, seed);
+        final long hash = hasher.hash(key, 0, key.length);
         return segment(hash).put(hash, key, 0, 0, key.length, value, 0, value.length, ttlMillis, mode);
     }
 
     private boolean put(final long key, final byte[] value, final long ttlMillis, final int mode)
     {
         requireNonNull(value, "value");
-        final long hash = Hashing.hash(key, seed);
+        final long hash = hasher.hash(key);
         return segment(hash).put(hash, null, key, 0, Long.BYTES, value, 0, value.length, ttlMillis, mode);
     }
 
@@ -829,7 +837,7 @@ public final class OffHeapCache implements AutoCloseable
     {
         checkRange(key, "key", keyOffset, keyLength);
         checkRange(value, "value", valueOffset, valueLength);
-        final long hash = Hashing.hash(key, keyOffset, keyLength, seed);
+        final long hash = hasher.hash(key, keyOffset, keyLength);
         return segment(hash).put(hash, key, 0, keyOffset, keyLength, value, valueOffset, valueLength, ttlMillis, mode);
     }
 

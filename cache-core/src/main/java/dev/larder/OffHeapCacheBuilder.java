@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.larder.internal.EntryDescriptor;
 import dev.larder.internal.IndexDescriptor;
+import dev.larder.internal.KeyHasher;
 import dev.larder.internal.Memories;
 import dev.larder.internal.Memory;
 import dev.larder.internal.MemoryKind;
@@ -12,7 +13,6 @@ import dev.larder.internal.OffHeapAllocator;
 import dev.larder.internal.ReadGate;
 import dev.larder.internal.Segment;
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.time.Duration;
 
 /**
@@ -34,8 +34,10 @@ import java.time.Duration;
  *       1 ms to {@link OffHeapCache#MAX_TTL}</td><td>no expiry</td></tr>
  *   <tr><td>{@link #ticker(Ticker)}</td><td>time source for expiry</td>
  *       <td>{@link Ticker#systemTicker()}</td></tr>
- *   <tr><td>{@link #hashSeed(long)}</td><td>seed of the key hash</td>
- *       <td>random per cache, so crafted keys cannot flood one probe chain</td></tr>
+ *   <tr><td>{@link #hashFunction(HashFunction)}</td><td>the key hash; see {@link HashFunction}</td>
+ *       <td>{@link HashFunction#SIPHASH_1_3}, keyed per cache from a {@code SecureRandom}</td></tr>
+ *   <tr><td>{@link #hashSeed(long)}</td><td>fixes the hash key, for reproducible tests and
+ *       benchmarks only</td><td>none: a random key per cache, so nobody can compute colliding keys</td></tr>
  *   <tr><td>{@link #memoryBackend(MemoryBackend)}</td><td>how memory is accessed</td>
  *       <td>{@link MemoryBackend#AUTO}</td></tr>
  *   <tr><td>{@link #removalListener(RemovalListener)}</td><td>told of every removal and its cause</td>
@@ -66,6 +68,7 @@ public final class OffHeapCacheBuilder
     private int expectedEntrySize = DEFAULT_EXPECTED_ENTRY_SIZE;
     private long defaultTtlMillis;
     private Ticker ticker = Ticker.systemTicker();
+    private HashFunction hashFunction = HashFunction.SIPHASH_1_3;
     private Long hashSeed;
     private MemoryBackend memoryBackend = MemoryBackend.AUTO;
     private RemovalListener removalListener;
@@ -142,7 +145,21 @@ public final class OffHeapCacheBuilder
     }
 
     /**
-     * @param seed seed of the key hash; fix it only for reproducible tests or benchmarks
+     * @param function the key hash; {@link HashFunction#SIPHASH_1_3} unless keys can never come
+     *                 from an attacker (see {@link HashFunction#FAST_TRUSTED_KEYS})
+     * @return this builder
+     */
+    public OffHeapCacheBuilder hashFunction(final HashFunction function)
+    {
+        this.hashFunction = requireNonNull(function, "hashFunction");
+        return this;
+    }
+
+    /**
+     * Derives the hash key from {@code seed} instead of drawing it at random. Anyone who knows the
+     * seed can compute keys that collide, so fix it only for reproducible tests or benchmarks.
+     *
+     * @param seed the seed of the hash key
      * @return this builder
      */
     public OffHeapCacheBuilder hashSeed(final long seed)
@@ -237,8 +254,9 @@ public final class OffHeapCacheBuilder
             allocator.freeAll();
             throw ex;
         }
-        final long seed = hashSeed != null ? hashSeed : new SecureRandom().nextLong();
-        return new OffHeapCache(built, gate, seed, defaultTtlMillis, capacity, (long)segments * sizing.indexBytes(),
+        final KeyHasher hasher = hashSeed != null ? KeyHasher.seeded(hashFunction, hashSeed) :
+            KeyHasher.random(hashFunction);
+        return new OffHeapCache(built, gate, hasher, defaultTtlMillis, capacity, (long)segments * sizing.indexBytes(),
             kind, allocator);
     }
 

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.larder.codec.Codec;
 import dev.larder.internal.ByteBufferDirectBuffer;
-import dev.larder.internal.Hashing;
 import dev.larder.internal.Remapper;
 import dev.larder.internal.Segment;
 import dev.larder.internal.ValueEncoder;
@@ -126,7 +125,7 @@ final class TypedCache<K, V> implements Cache<K, V>
             keyCodec.encode(key, s.keyView, 0);
             s.keyView.unbind();
             s.keyLength = length;
-            s.hash = Hashing.hash(s.keyBytes, 0, length, bytes.seed());
+            s.hash = bytes.hasher().hash(s.keyBytes, 0, length);
             return s;
         }
         catch (final RuntimeException | Error ex)

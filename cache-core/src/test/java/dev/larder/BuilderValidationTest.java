@@ -68,6 +68,7 @@ class BuilderValidationTest
         fails(NullPointerException.class, "defaultTtl", () -> OffHeapCache.builder().defaultTtl(null));
         fails(NullPointerException.class, "ticker", () -> OffHeapCache.builder().ticker(null));
         fails(NullPointerException.class, "memoryBackend", () -> OffHeapCache.builder().memoryBackend(null));
+        fails(NullPointerException.class, "hashFunction", () -> OffHeapCache.builder().hashFunction(null));
     }
 
     @Test

@@ -4,13 +4,12 @@ import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 
 /**
- * Seeded 64-bit hash of key bytes, in the style of xxHash64 (rounds over 8-byte words, then an
- * avalanche). Words are read big-endian, so a {@code long} key hashes exactly like its 8-byte
+ * {@link dev.larder.HashFunction#FAST_TRUSTED_KEYS}: a seeded 64-bit hash of key bytes, in the style
+ * of xxHash64 (rounds over 8-byte words, then an avalanche). Not a keyed pseudorandom function:
+ * key families that collide under every seed exist (docs/design.md, "Hashing and flooding"), so
+ * it is only for keys no attacker chooses; the default is {@link SipHash}. Words are read big-endian, so a {@code long} key hashes exactly like its 8-byte
  * big-endian encoding and {@link #hash(long, long)} needs no memory access at all. The three entry
  * points agree for equal bytes; a test checks it.
- *
- * <p>Bits are spent as follows: the low bits pick the segment, the high 32 bits are the index tag
- * (which also picks the home slot).
  */
 public final class Hashing
 {

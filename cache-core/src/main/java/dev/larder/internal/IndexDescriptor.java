@@ -21,6 +21,19 @@ package dev.larder.internal;
  * {@code (tag * slots) >>> 32} (Lemire's range reduction), so the slot count need not be a power
  * of two and the index can use exactly the bytes the budget leaves it.
  *
+ * <h2>Probing: Robin Hood, bounded</h2>
+ * An entry's displacement is how far its slot lies past its home slot (computed from the tag, so
+ * it needs no extra bits). Insertion is Robin Hood: a key walking from its home takes the slot of
+ * any entry less displaced than itself and carries that entry on. Along a run of occupied slots,
+ * displacement therefore never rises by more than one per slot, and a lookup stops at the first
+ * entry less displaced than its own distance: the key would have taken that slot. No entry sits
+ * more than {@link #MAX_DISPLACEMENT} slots past its home; an insertion that would push one past
+ * the bound evicts the entry of that slot instead (Segment counts it). With random hashes at the
+ * 75% load limit the largest displacement seen is under 30 even in 400,000-slot indexes, so the
+ * bound costs ordinary keys nothing; it caps what a colliding key set can cost at
+ * {@code MAX_DISPLACEMENT + 1} slots and key comparisons per operation. Deletion shifts the
+ * following displaced entries back by one slot (no tombstones).
+ *
  * <h2>Access metadata</h2>
  * R (referenced) and the 4-bit access epoch drive eviction (see {@link Segment}). They live in the
  * slot, not in the record, because lock-free readers set them with a compare-and-set on the slot
@@ -110,6 +123,16 @@ public final class IndexDescriptor
     public static int home(final int tag, final int slots)
     {
         return (int)(((tag & TAG_MASK & 0xFFFF_FFFFL) * slots) >>> 32);
+    }
+
+    /** The farthest any entry sits past its home slot (see the class comment). */
+    public static final int MAX_DISPLACEMENT = 64;
+
+    /** @return how many slots past its home slot {@code slot} lies, for the entry {@code value} it holds. */
+    public static int displacement(final long value, final int slot, final int slots)
+    {
+        final int distance = slot - home(tag(value), slots);
+        return distance < 0 ? distance + slots : distance;
     }
 
     /** @return the largest number of live entries an index of {@code slots} slots may hold. */

@@ -101,6 +101,8 @@ public final class Segment
     private final int slots;
     private final int maxEntries;
     private final int maxRecordLength;
+    /** The farthest an entry may sit past its home slot: {@link IndexDescriptor#MAX_DISPLACEMENT}, or less in a tiny index. */
+    private final int probeLimit;
     private final MillisClock clock;
 
     private int head;
@@ -139,6 +141,8 @@ public final class Segment
     private long overwrites;
     private long removals;
     private long evictions;
+    /** Evictions decided by the index's probe limit (also counted in {@link #evictions}). */
+    private long collisionEvictions;
     private long expirations;
     private long rejections;
     private long moves;
@@ -174,6 +178,7 @@ public final class Segment
         this.slots = index.capacity() / SLOT_LENGTH;
         this.maxEntries = IndexDescriptor.maxEntries(slots);
         this.maxRecordLength = maxRecordLength(ringSize);
+        this.probeLimit = Math.min(IndexDescriptor.MAX_DISPLACEMENT, slots - 1);
         if (ringSize % ALIGNMENT != 0 || ringSize < 4 * 64)
         {
             throw new IllegalArgumentException("ring size must be a multiple of 8 and at least 256: " + ringSize);
@@ -530,6 +535,7 @@ public final class Segment
         totals[SegmentStat.ENTRIES.ordinal()] += live;
         totals[SegmentStat.RING_USED.ordinal()] += used;
         totals[SegmentStat.LISTENER_FAILURES.ordinal()] += listenerFailures;
+        totals[SegmentStat.COLLISION_EVICTIONS.ordinal()] += collisionEvictions;
     }
 
     /** @return the largest key + value length this segment accepts. */
@@ -912,10 +918,10 @@ public final class Segment
     {
         final int wanted = tag & IndexDescriptor.TAG_MASK;
         int slot = IndexDescriptor.home(tag, slots);
-        for (int probes = 0; probes < slots; probes++)
+        for (int distance = 0; distance <= probeLimit; distance++)
         {
             final long value = index.getLong(slot * SLOT_LENGTH);
-            if (value == EMPTY)
+            if (value == EMPTY || IndexDescriptor.displacement(value, slot, slots) < distance)
             {
                 return NOT_FOUND;
             }
@@ -948,7 +954,7 @@ public final class Segment
             }
             slot = next(slot);
         }
-        return RETRY;
+        return NOT_FOUND;
     }
 
     /** @return the value length of the record {@link #locate} found, or -1 when it does not fit its record */
@@ -1081,10 +1087,10 @@ public final class Segment
     {
         final int wanted = tag & IndexDescriptor.TAG_MASK;
         int slot = IndexDescriptor.home(tag, slots);
-        while (true)
+        for (int distance = 0; distance <= probeLimit; distance++)
         {
             final long value = index.getLong(slot * SLOT_LENGTH);
-            if (value == EMPTY)
+            if (value == EMPTY || IndexDescriptor.displacement(value, slot, slots) < distance)
             {
                 return NOT_FOUND;
             }
@@ -1106,6 +1112,7 @@ public final class Segment
             }
             slot = next(slot);
         }
+        return NOT_FOUND;
     }
 
     private int next(final int slot)
@@ -1119,7 +1126,7 @@ public final class Segment
     {
         final long wanted = IndexDescriptor.slot(tag, position);
         int slot = IndexDescriptor.home(tag, slots);
-        for (int probes = 0; probes < slots; probes++)
+        for (int distance = 0; distance <= probeLimit; distance++)
         {
             final long value = index.getLong(slot * SLOT_LENGTH);
             if (IndexDescriptor.sameRecord(value, wanted))
@@ -1132,40 +1139,78 @@ public final class Segment
             }
             slot = next(slot);
         }
-        throw new IllegalStateException("segment index has no slot for the live record at " + position);
+        throw corrupted("the index has no slot for a live record", position);
     }
 
+    /**
+     * Robin Hood insertion (see {@link IndexDescriptor}): walks from the home slot carrying the new
+     * slot value, and swaps it with any entry less displaced than the carried one. When the carried
+     * entry reaches {@link #probeLimit} on an occupied slot, that slot's entry is displaced by as
+     * much (so it has the same home) and is evicted to make room: the one case where the index,
+     * rather than the ring, decides an eviction. Random hashes never get there (see the class
+     * comment of IndexDescriptor); colliding keys do, and then evict one another.
+     */
     private void insertSlot(final int tag, final int position)
     {
+        long carried = IndexDescriptor.unreferenced(IndexDescriptor.referenced(IndexDescriptor.slot(tag, position), epoch));
         int slot = IndexDescriptor.home(tag, slots);
-        while (index.getLong(slot * SLOT_LENGTH) != EMPTY)
+        for (int distance = 0; ; distance++)
         {
+            final int offset = slot * SLOT_LENGTH;
+            final long value = index.getLong(offset);
+            if (value == EMPTY)
+            {
+                index.putLong(offset, carried);
+                return;
+            }
+            final int displacement = IndexDescriptor.displacement(value, slot, slots);
+            if (displacement < distance)
+            {
+                index.putLong(offset, carried);
+                carried = value;
+                distance = displacement;
+            }
+            else if (distance >= probeLimit)
+            {
+                index.putLong(offset, carried);
+                evictDisplaced(value);
+                return;
+            }
             slot = next(slot);
         }
-        index.putLong(slot * SLOT_LENGTH, IndexDescriptor.unreferenced(IndexDescriptor.referenced(
-            IndexDescriptor.slot(tag, position), epoch)));
     }
 
-    /** Backward-shift deletion: keeps every probe chain gap-free, so no tombstones are needed. */
+    /** Evicts the entry whose slot value {@code value} an insertion at the probe limit has just overwritten. */
+    private void evictDisplaced(final long value)
+    {
+        final int position = checkedPosition(value);
+        checkRecord(position, HEADER_LENGTH + Entries.keyLength(ring, position));
+        notifyRemoval(position, RemovalCause.EVICTED);
+        Entries.markDeleted(ring, position);
+        live--;
+        evictions++;
+        collisionEvictions++;
+    }
+
+    /** Robin Hood deletion: shifts the displaced entries after {@code slot} back by one; no tombstones. */
     private void deleteSlot(final int slot)
     {
         int hole = slot;
-        int current = slot;
-        while (true)
+        int current = next(slot);
+        for (int shifted = 0; ; shifted++)
         {
-            current = next(current);
             final long value = index.getLong(current * SLOT_LENGTH);
-            if (value == EMPTY)
+            if (value == EMPTY || IndexDescriptor.displacement(value, current, slots) == 0)
             {
                 break;
             }
-            final int home = IndexDescriptor.home(IndexDescriptor.tag(value), slots);
-            final boolean stays = hole <= current ? hole < home && home <= current : hole < home || home <= current;
-            if (!stays)
+            if (shifted == slots)
             {
-                index.putLong(hole * SLOT_LENGTH, value);
-                hole = current;
+                throw corrupted("the index has no empty slot", current);
             }
+            index.putLong(hole * SLOT_LENGTH, value);
+            hole = current;
+            current = next(current);
         }
         index.putLong(hole * SLOT_LENGTH, EMPTY);
     }
@@ -1419,9 +1464,19 @@ public final class Segment
         int indexed = 0;
         for (int slot = 0; slot < slots; slot++)
         {
-            if (index.getLong(slot * SLOT_LENGTH) != EMPTY)
+            final long value = index.getLong(slot * SLOT_LENGTH);
+            if (value == EMPTY)
             {
-                indexed++;
+                continue;
+            }
+            indexed++;
+            final int displacement = IndexDescriptor.displacement(value, slot, slots);
+            final long following = index.getLong(next(slot) * SLOT_LENGTH);
+            if (displacement > probeLimit || following != EMPTY &&
+                IndexDescriptor.displacement(following, next(slot), slots) > displacement + 1)
+            {
+                throw new IllegalStateException("index breaks the Robin Hood order at slot " + slot +
+                    ": displacement=" + displacement + ", probeLimit=" + probeLimit);
             }
         }
         if (liveRecords != live || indexed != live)

@@ -14,5 +14,6 @@ public enum SegmentStat
     MOVES,
     ENTRIES,
     RING_USED,
-    LISTENER_FAILURES
+    LISTENER_FAILURES,
+    COLLISION_EVICTIONS
 }

@@ -1,6 +1,7 @@
 package dev.larder.bench.peers;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.larder.HashFunction;
 import dev.larder.MemoryBackend;
 import dev.larder.OffHeapCache;
 import java.io.IOException;
@@ -27,6 +28,8 @@ import org.ehcache.config.units.MemoryUnit;
  *   <tr><th>name</th><th>what</th></tr>
  *   <tr><td>larder</td><td>OffHeapCache, Agrona backend (the JVM has the export flag)</td></tr>
  *   <tr><td>larder-jdk</td><td>OffHeapCache, pure-JDK backend forced</td></tr>
+ *   <tr><td>larder-fasthash</td><td>OffHeapCache on {@link HashFunction#FAST_TRUSTED_KEYS} instead of the
+ *       default SipHash-1-3 (not in {@link #NAMES}: asked for by name, to measure the hash)</td></tr>
  *   <tr><td>caffeine</td><td>Caffeine 3 bounded cache (maximumSize), on-heap</td></tr>
  *   <tr><td>ohc</td><td>OHC 0.7.4 off-heap cache, linked implementation, byte[] serializers</td></tr>
  *   <tr><td>chronicle</td><td>Chronicle Map 3 in memory, byte[] keys and values</td></tr>
@@ -63,9 +66,11 @@ public final class Peers
         switch (name)
         {
             case "larder":
-                return larder(keyCount, entries, bytes, valueSize, MemoryBackend.AUTO);
+                return larder(keyCount, entries, bytes, valueSize, MemoryBackend.AUTO, HashFunction.SIPHASH_1_3);
             case "larder-jdk":
-                return larder(keyCount, entries, bytes, valueSize, MemoryBackend.JDK);
+                return larder(keyCount, entries, bytes, valueSize, MemoryBackend.JDK, HashFunction.SIPHASH_1_3);
+            case "larder-fasthash":
+                return larder(keyCount, entries, bytes, valueSize, MemoryBackend.AUTO, HashFunction.FAST_TRUSTED_KEYS);
             case "caffeine":
                 return onHeap(keyCount, Caffeine.newBuilder().maximumSize(entries * 2L).<Keys.Wrapped, byte[]>build()
                     .asMap());
@@ -125,10 +130,11 @@ public final class Peers
     }
 
     private static ByteCache larder(
-        final int keyCount, final int entries, final long bytes, final int valueSize, final MemoryBackend backend)
+        final int keyCount, final int entries, final long bytes, final int valueSize, final MemoryBackend backend,
+        final HashFunction hash)
     {
         final OffHeapCache cache = OffHeapCache.builder().capacity(bytes).expectedEntrySize(Keys.LENGTH + valueSize)
-            .memoryBackend(backend).build();
+            .memoryBackend(backend).hashFunction(hash).build();
         return new ByteArrayKeyed(keyCount)
         {
             @Override
