@@ -19,12 +19,6 @@ public enum HashFunction
     SIPHASH_1_3,
 
     /**
-     * SipHash-2-4, the conservative parameters of the SipHash paper: about twice the rounds of
-     * {@link #SIPHASH_1_3}, for users who want its wider security margin.
-     */
-    SIPHASH_2_4,
-
-    /**
      * A seeded multiply-rotate hash in the style of xxHash64: the fastest choice, with a good
      * spread for ordinary keys, but <b>not</b> a keyed pseudorandom function: families of keys that
      * collide under every seed can be built (docs/design.md shows one). Choose it only when no

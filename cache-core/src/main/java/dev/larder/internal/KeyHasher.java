@@ -13,7 +13,7 @@ import org.agrona.DirectBuffer;
  * which also picks the home slot ({@link IndexDescriptor}).
  *
  * <h2>Keys</h2>
- * {@link HashFunction#SIPHASH_1_3} and {@link HashFunction#SIPHASH_2_4} take a 128-bit key. It is
+ * {@link HashFunction#SIPHASH_1_3} takes a 128-bit key. It is
  * drawn from a {@link SecureRandom} per cache, unless a seed is given for reproducible runs: then
  * both halves derive from it (SplitMix64), and anyone who knows the seed can compute collisions.
  * {@link HashFunction#FAST_TRUSTED_KEYS} takes a 64-bit seed ({@link Hashing}).
@@ -21,16 +21,12 @@ import org.agrona.DirectBuffer;
 public final class KeyHasher
 {
     private final HashFunction function;
-    private final int compressionRounds;
-    private final int finalizationRounds;
     private final long k0;
     private final long k1;
 
     private KeyHasher(final HashFunction function, final long k0, final long k1)
     {
         this.function = function;
-        this.compressionRounds = function == HashFunction.SIPHASH_2_4 ? 2 : 1;
-        this.finalizationRounds = function == HashFunction.SIPHASH_2_4 ? 4 : 3;
         this.k0 = k0;
         this.k1 = k1;
     }
@@ -75,7 +71,7 @@ public final class KeyHasher
             }
             return key == null ? Hashing.hash(keyBits, k0) : Hashing.hash((DirectBuffer)key, offset, length, k0);
         }
-        return SipHash.hash(compressionRounds, finalizationRounds, k0, k1, key, keyBits, offset, length);
+        return SipHash.hash(k0, k1, key, keyBits, offset, length);
     }
 
     /** @return the hash of {@code length} bytes of {@code key} from {@code offset}. */

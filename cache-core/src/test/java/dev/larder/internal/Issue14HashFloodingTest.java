@@ -46,11 +46,10 @@ class Issue14HashFloodingTest
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = HashFunction.class, names = {"SIPHASH_1_3", "SIPHASH_2_4"})
-    void theFamilyScattersUnderSipHash(final HashFunction function)
+    @Test
+    void theFamilyScattersUnderSipHash()
     {
-        final KeyHasher hasher = KeyHasher.random(function);
+        final KeyHasher hasher = KeyHasher.random(HashFunction.SIPHASH_1_3);
         final Set<Long> hashes = new HashSet<>();
         final Set<Long> segments = new HashSet<>();
         for (final byte[] key : FAMILY)
