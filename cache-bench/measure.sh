@@ -11,6 +11,8 @@
 #                                   get/put/mixed on 1M entries, and hash flooding before/after
 #                                   (builds commit $HASH_BEFORE in a temporary worktree); tables go
 #                                   to docs/measurements.md by hand, from cache-bench/results/hashing-*
+#   cache-bench/measure.sh engine   get/put/mixed, 1 and 2 threads, Larder beside Caffeine, at
+#                                   $ENGINE_START, $ENGINE_HASH and now (worktree builds)
 #   cache-bench/measure.sh report   only rewrite docs/benchmarks.md from cache-bench/results/
 #   cache-bench/measure.sh ci       every benchmark for a token iteration, into a temp dir; judges
 #                                   nothing and writes no docs (so that no benchmark can rot)
@@ -23,6 +25,9 @@ MODE=${1:-full}
 BEFORE=f682a92
 # the last commit with the xxHash-style hash and unbounded linear probing (issue 14)
 HASH_BEFORE=6b4fddd
+# engine 2 (issue 8): where it started, and the keyed hash alone
+ENGINE_START=d8b7a2a
+ENGINE_HASH=7820ee8
 
 # Chronicle Map needs these on Java 17; the export also enables Larder's Agrona backend.
 FLAGS=(-Dchronicle.analytics.disable=true -Dagrona.disable.bounds.checks=true
@@ -64,23 +69,47 @@ peers() {
     -p cache=larder,caffeine -rf json -rff "$RESULTS/peers-t2-v100-small-uniform-get.json"
 }
 
-readpath() {
+# Builds the benchmarks jar of commit $1 in a temporary worktree and copies it to $2.
+jar_at() {
   local tree
   tree=$(mktemp -d)
-  git worktree add --detach "$tree" "$BEFORE" >/dev/null
+  git worktree add --detach "$tree" "$1" >/dev/null
   (cd "$tree" && mvn -B -q -ntp -DskipTests package -pl cache-bench -am)
-  cp "$tree/cache-bench/target/benchmarks.jar" "$tree/before.jar"
+  cp "$tree/cache-bench/target/benchmarks.jar" "$2"
+  git worktree remove --force "$tree"
+}
+
+readpath() {
+  local before
+  before=$(mktemp -d)/before.jar
+  jar_at "$BEFORE" "$before"
   for t in 1 2; do
     local ops='PeersBenchmark.get'
     [ "$t" = 2 ] && ops='PeersBenchmark.(get|put|mixed)'
     for v in before after; do
       local jar="$JAR"
-      [ "$v" = before ] && jar="$tree/before.jar"
+      [ "$v" = before ] && jar="$before"
       java -jar "$jar" "$ops" -t "$t" -prof gc -p valueSize=100 -p workingSet=small -p distribution=uniform,zipf \
         -p cache=larder,larder-jdk,caffeine -rf json -rff "$RESULTS/readpath-$v-t$t.json"
     done
   done
-  git worktree remove --force "$tree"
+}
+
+# Engine 2 (issue 8): get, put and mixed on 1 and 2 threads, Larder beside Caffeine, for the
+# session's starting commit, the keyed hash (issue 14) and the working tree, one after another.
+engine() {
+  local dir
+  dir=$(mktemp -d)
+  jar_at "$ENGINE_START" "$dir/start.jar"
+  jar_at "$ENGINE_HASH" "$dir/hash.jar"
+  cp "$JAR" "$dir/now.jar"
+  for t in 1 2; do
+    for v in start hash now; do
+      java -jar "$dir/$v.jar" 'PeersBenchmark.(get|put|mixed)' -t "$t" -prof gc -p valueSize=100 \
+        -p workingSet=small,large -p distribution=uniform -p cache=larder,caffeine \
+        -rf json -rff "$RESULTS/engine-$v-t$t.json"
+    done
+  done
 }
 
 hashing() {
@@ -157,7 +186,8 @@ case "$MODE" in
   gc) machine; gc; report ;;
   readpath) machine; readpath; report ;;
   hashing) machine; hashing ;;
+  engine) machine; engine ;;
   report) report ;;
   ci) ci ;;
-  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|report|ci" >&2; exit 2 ;;
+  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|report|ci" >&2; exit 2 ;;
 esac
