@@ -64,8 +64,8 @@ import org.agrona.DirectBuffer;
  * and never held while user code runs.
  *
  * <h2>Expiry</h2>
- * {@code ExpiryPolicy} durations become Larder's per-entry time to live (millisecond precision,
- * sub-millisecond durations round up to 1 ms); a zero duration expires the entry at once (a
+ * {@code ExpiryPolicy} durations become Larder's per-entry time to live (both have millisecond
+ * precision; longer than {@link OffHeapCache#MAX_TTL} is capped to it); a zero duration expires the entry at once (a
  * creation is not stored, an update or access removes it and publishes {@code EXPIRED}); a null
  * update or access duration keeps the time to live the entry had. Entries whose time runs out are
  * dropped lazily by Larder, which tells this cache (expired events, eviction statistics).
@@ -230,7 +230,13 @@ public final class LarderCache<K, V> implements Cache<K, V>
                     final V value = entry.getValue();
                     if (key != null && value != null)
                     {
-                        lockedNoAwait(key, () -> store.containsKey(key) ? null : create(key, value) ? key : null);
+                        lockedNoAwait(key, () -> {
+                            if (!store.containsKey(key))
+                            {
+                                create(key, value);
+                            }
+                            return null;
+                        });
                         found.put(key, value);
                     }
                 }
