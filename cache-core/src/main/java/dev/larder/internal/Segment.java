@@ -58,7 +58,9 @@ import org.agrona.DirectBuffer;
  * <h2>Safety</h2>
  * Every offset read from off-heap data (an index slot, a record length, a key length) is checked
  * against the ring before use; a corrupted value raises {@link IllegalStateException} instead of
- * an access outside the ring, even with Agrona bounds checks disabled.
+ * an access outside the ring, even with Agrona bounds checks disabled. A length is also bounded by
+ * {@link #maxRecordLength(int)} before anything is allocated or copied, so a torn or corrupted
+ * length never makes a read allocate more than the largest record.
  */
 public final class Segment
 {
@@ -951,12 +953,15 @@ public final class Segment
         return RETRY;
     }
 
-    /** @return the value length of the record {@link #locate} found, or -1 when it does not fit its record */
+    /**
+     * @return the value length of the record {@link #locate} found, or -1 when it does not fit its
+     *     record or the record is longer than any the segment accepts (torn: a writer is at work)
+     */
     private int valueLengthAt(final int position, final int keyLength)
     {
         final int recordLength = Entries.recordLength(Entries.recordWord(ring, position));
         final int valueLength = Entries.valueLength(ring, position);
-        if (recordLength > ringSize - position || valueLength < 0 ||
+        if (recordLength > maxRecordLength || recordLength > ringSize - position || valueLength < 0 ||
             valueLength > Entries.valueCapacity(recordLength, keyLength))
         {
             return -1;
@@ -1368,6 +1373,11 @@ public final class Segment
 
     private int checkedValueLength(final int position, final int recordLength, final int keyLength)
     {
+        if (recordLength > maxRecordLength)
+        {
+            throw corrupted("record length " + recordLength + " exceeds the largest record, " + maxRecordLength,
+                position);
+        }
         final int valueLength = Entries.valueLength(ring, position);
         final int capacity = Entries.valueCapacity(recordLength, keyLength);
         if (valueLength < 0 || valueLength > capacity)
