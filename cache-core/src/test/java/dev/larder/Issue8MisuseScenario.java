@@ -10,9 +10,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -25,8 +31,8 @@ import org.agrona.MutableDirectBuffer;
  * A cache of two segments of 1 MiB each (allocations that large are returned to the operating
  * system when freed, so a touch of freed memory faults instead of reading stale bytes). Keys are
  * sorted into segments by watching which segment's entry count a probe {@code put} raises, so the
- * scenario does not depend on the hash function. The callback acts once, on the first call after
- * it is armed; the call that ran it is the <em>operation</em> ({@code op:}).
+ * scenario does not depend on the hash function. The callback acts once (once per thread), on the
+ * first call after it is armed; the call that ran it is the <em>operation</em> ({@code op:}).
  *
  * <h2>Misuses</h2>
  * <ul>
@@ -39,6 +45,9 @@ import org.agrona.MutableDirectBuffer;
  *   <li>{@code KEPT_VIEW}: the callback keeps its view, the view's {@code byteBuffer()} and a
  *       buffer wrapped over the view, and the scenario uses them after the callback and after
  *       close.</li>
+ *   <li>{@code OTHER_SEGMENT_BOTH_WAYS}, for callbacks that run under a segment lock: two threads
+ *       run the operation at once, one per segment; once both are inside their callbacks (a
+ *       barrier), each writes a key of the other's segment: a certain deadlock unless refused.</li>
  * </ul>
  *
  * <p>Usage: {@code java dev.larder.Issue8MisuseScenario AGRONA|JDK <Callback> <Misuse>}
@@ -49,38 +58,46 @@ final class Issue8MisuseScenario
     enum Callback
     {
         /** A removal listener, run by an eviction during a put. */
-        LISTENER(true),
+        LISTENER(true, true),
         /** A ValueReader, run by read(key, reader). */
-        READER(true),
+        READER(true, true),
         /** A byte-level compute function (it gets a copy, not a view). */
-        REMAPPER(false),
+        REMAPPER(false, true),
         /** A value codec's encode, run by a typed put. */
-        ENCODE(true),
+        ENCODE(true, true),
         /** A value codec's decode, run by a typed get. */
-        DECODE(true),
+        DECODE(true, true),
         /** A custom Ticker, run by a lock-free get of an entry with a time to live. */
-        TICKER_LOCK_FREE(false),
+        TICKER_LOCK_FREE(false, false),
         /** A custom Ticker, run by a put with a time to live (under the segment lock). */
-        TICKER_LOCKED(false),
+        TICKER_LOCKED(false, true),
         /** A loader, run by get(key, loader). */
-        LOADER(false),
+        LOADER(false, false),
         /** A loader, run by getAsync(key, loader, executor) on the executor's thread. */
-        ASYNC_LOADER(false),
+        ASYNC_LOADER(false, false),
         /** A value codec's decode, run by iteration. */
-        ITERATION(true);
+        ITERATION(true, false);
 
         final boolean hasView;
+        final boolean underLock;
 
-        Callback(final boolean hasView)
+        Callback(final boolean hasView, final boolean underLock)
         {
             this.hasView = hasView;
+            this.underLock = underLock;
+        }
+
+        /** @return whether this scenario applies: a view to keep, a lock to deadlock on */
+        boolean meets(final Misuse misuse)
+        {
+            return misuse == Misuse.KEPT_VIEW ? hasView : misuse != Misuse.OTHER_SEGMENT_BOTH_WAYS || underLock;
         }
     }
 
     /** What the callback does wrong. */
     enum Misuse
     {
-        CLOSE, SAME_SEGMENT, OTHER_SEGMENT, KEPT_VIEW
+        CLOSE, SAME_SEGMENT, OTHER_SEGMENT, KEPT_VIEW, OTHER_SEGMENT_BOTH_WAYS
     }
 
     private static final long SEED = 8;
@@ -100,9 +117,17 @@ final class Issue8MisuseScenario
     private Cache<Long, byte[]> typed;
     private volatile boolean armed;
     private volatile boolean fired;
+    /** Threads whose callback has acted: each acts once. */
+    private final Set<Thread> acted = ConcurrentHashMap.newKeySet();
     private final List<Long> segmentZero = new ArrayList<>();
+    private final List<Long> segmentOne = new ArrayList<>();
     private long entryKey;
     private long otherKey;
+
+    /** OTHER_SEGMENT_BOTH_WAYS: where each thread's callback writes, and what it met. */
+    private final ThreadLocal<Long> crossTarget = new ThreadLocal<>();
+    private final CyclicBarrier bothInside = new CyclicBarrier(2);
+    private final String[] crossCalls = new String[2];
 
     private DirectBuffer keptView;
     private ByteBuffer keptBuffer;
@@ -132,7 +157,14 @@ final class Issue8MisuseScenario
     {
         build();
         chooseKeys();
-        print("op", outcome(this::operation));
+        if (misuse == Misuse.OTHER_SEGMENT_BOTH_WAYS)
+        {
+            bothWays();
+        }
+        else
+        {
+            print("op", outcome(() -> operation(segmentZero)));
+        }
         print("fired", fired);
         switch (misuse)
         {
@@ -188,8 +220,7 @@ final class Issue8MisuseScenario
     /** Sorts keys into the two segments while the cache is empty and nothing is armed. */
     private void chooseKeys()
     {
-        final List<Long> segmentOne = new ArrayList<>();
-        for (long key = 1; segmentZero.size() < 16 || segmentOne.isEmpty(); key++)
+        for (long key = 1; segmentZero.size() < 16 || segmentOne.size() < 16; key++)
         {
             (segmentOf(key) == 0 ? segmentZero : segmentOne).add(key);
         }
@@ -215,9 +246,47 @@ final class Issue8MisuseScenario
         return segment;
     }
 
-    /** Arms the callback and runs the operation that runs it. */
-    private Object operation() throws Exception
+    /** Runs the operation in two threads at once, one per segment, each callback aimed at the other segment. */
+    private void bothWays()
     {
+        final String[] ops = new String[2];
+        final List<List<Long>> keys = List.of(segmentZero, segmentOne);
+        final Thread[] threads = new Thread[2];
+        for (int i = 0; i < 2; i++)
+        {
+            final int segment = i;
+            threads[i] = new Thread(() ->
+            {
+                crossTarget.set(keys.get(1 - segment).get(1));
+                ops[segment] = outcome(() -> operation(keys.get(segment)));
+            }, "segment-" + i);
+        }
+        for (final Thread thread : threads)
+        {
+            thread.start();
+        }
+        for (final Thread thread : threads)
+        {
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }
+        for (int i = 0; i < 2; i++)
+        {
+            print("put from segment " + i, crossCalls[i]);
+            print("op in segment " + i, ops[i]);
+        }
+    }
+
+    /** Arms the callback and runs the operation that runs it, on the first of {@code keys}. */
+    private Object operation(final List<Long> keys) throws Exception
+    {
+        final long first = keys.get(0);
         switch (callback)
         {
             case LISTENER:
@@ -225,59 +294,59 @@ final class Issue8MisuseScenario
                 // the oldest entry is evicted first; fill its segment until an eviction happens
                 armed = true;
                 Object result = null;
-                for (int i = 0; !fired && i < segmentZero.size(); i++)
+                for (int i = 0; !acted.contains(Thread.currentThread()) && i < keys.size(); i++)
                 {
-                    result = bytes.put(segmentZero.get(i), new byte[BIG_VALUE]);
+                    result = bytes.put(keys.get(i), new byte[BIG_VALUE]);
                 }
                 return result;
             }
             case READER:
-                bytes.put(entryKey, VALUE);
+                bytes.put(first, VALUE);
                 armed = true;
-                return bytes.read(entryKey, view ->
+                return bytes.read(first, view ->
                 {
                     fire(view);
                     return "read " + view.getByte(0);
                 });
             case REMAPPER:
-                bytes.put(entryKey, VALUE);
+                bytes.put(first, VALUE);
                 armed = true;
-                return bytes.compute(entryKey, old ->
+                return bytes.compute(first, old ->
                 {
                     fire(null);
                     return new byte[BIG_VALUE];
                 }).length;
             case ENCODE:
                 armed = true;
-                return typed.put(entryKey, VALUE);
+                return typed.put(first, VALUE);
             case DECODE:
-                typed.put(entryKey, VALUE);
+                typed.put(first, VALUE);
                 armed = true;
-                return typed.get(entryKey);
+                return typed.get(first);
             case TICKER_LOCK_FREE:
-                bytes.put(entryKey, VALUE, Duration.ofHours(1));
+                bytes.put(first, VALUE, Duration.ofHours(1));
                 armed = true;
-                return bytes.get(entryKey);
+                return bytes.get(first);
             case TICKER_LOCKED:
                 armed = true;
-                return bytes.put(entryKey, VALUE, Duration.ofHours(1));
+                return bytes.put(first, VALUE, Duration.ofHours(1));
             case LOADER:
                 armed = true;
-                return typed.get(entryKey, key ->
+                return typed.get(first, key ->
                 {
                     fire(null);
                     return VALUE;
                 });
             case ASYNC_LOADER:
                 armed = true;
-                return typed.getAsync(entryKey, key ->
+                return typed.getAsync(first, key ->
                 {
                     fire(null);
                     return VALUE;
                 }, executor).join();
             case ITERATION:
             {
-                typed.put(entryKey, VALUE);
+                typed.put(first, VALUE);
                 armed = true;
                 final List<String> seen = new ArrayList<>();
                 for (final CacheEntry<Long, byte[]> entry : typed.entries())
@@ -294,11 +363,14 @@ final class Issue8MisuseScenario
     /** The misbehaviour, run once by the armed callback; {@code view} is null for callbacks without one. */
     private void fire(final DirectBuffer view)
     {
-        if (!armed)
+        if (!armed || !acted.add(Thread.currentThread()))
         {
             return;
         }
-        armed = false;
+        if (misuse != Misuse.OTHER_SEGMENT_BOTH_WAYS)
+        {
+            armed = false;
+        }
         fired = true;
         switch (misuse)
         {
@@ -318,9 +390,30 @@ final class Issue8MisuseScenario
             case KEPT_VIEW:
                 keep(view);
                 break;
+            case OTHER_SEGMENT_BOTH_WAYS:
+                callTheOtherSegment();
+                break;
             default:
                 throw new IllegalArgumentException("misuse=" + misuse);
         }
+    }
+
+    /** Waits until both threads are inside their callbacks, then writes into the other's segment. */
+    private void callTheOtherSegment()
+    {
+        final long target = crossTarget.get();
+        final int self = segmentOne.contains(target) ? 0 : 1;
+        String met;
+        try
+        {
+            bothInside.await(10, TimeUnit.SECONDS);
+            met = outcome(() -> bytes.put(target, VALUE));
+        }
+        catch (final InterruptedException | BrokenBarrierException | TimeoutException ex)
+        {
+            met = "the other thread never entered its callback: " + describe(ex);
+        }
+        crossCalls[self] = met;
     }
 
     /** Calls the cache from inside the callback: plain calls, or a nested load from a loader. */

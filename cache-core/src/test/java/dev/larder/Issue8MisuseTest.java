@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * user code the cache runs (removal listener, ValueReader, compute function, codec encode and
  * decode, Ticker on the lock-free and the locked path, loader, async loader, iteration decode)
  * meets every misuse (close from inside it, a call into its own segment, a call into another
- * segment, a view kept past the callback), on both memory backends.
+ * segment, a view kept past the callback, and, for callbacks under a lock, two threads each
+ * calling into the other's segment from inside its callback), on both memory backends.
  *
  * <p>Each cell runs {@link Issue8MisuseScenario} in a JVM of its own: a crash (SIGSEGV) is a
  * non-zero exit and a hang is a fork killed after {@value #TIMEOUT_SECONDS} s, either of which
@@ -62,7 +63,7 @@ class Issue8MisuseTest
             {
                 for (final Misuse misuse : Misuse.values())
                 {
-                    if (misuse != Misuse.KEPT_VIEW || callback.hasView)
+                    if (callback.meets(misuse))
                     {
                         cells.add(Arguments.of(backend, callback, misuse));
                     }
@@ -128,6 +129,17 @@ class Issue8MisuseTest
                 lines.add("view after callback: " + VIEW_EMPTIED);
                 lines.add("invariants: ok");
                 lines.add("view after close: " + VIEW_EMPTIED);
+                lines.add("later: " + CLOSED);
+                break;
+            case OTHER_SEGMENT_BOTH_WAYS:
+                for (int segment = 0; segment < 2; segment++)
+                {
+                    lines.add("put from segment " + segment + ": " + REENTRY + name(callback));
+                    lines.add("op in segment " + segment + ": " + result(callback));
+                }
+                lines.add("fired: true");
+                lines.add("closed: false");
+                lines.add("invariants: ok");
                 lines.add("later: " + CLOSED);
                 break;
             default:
