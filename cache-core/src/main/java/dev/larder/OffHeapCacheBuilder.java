@@ -243,8 +243,8 @@ public final class OffHeapCacheBuilder
             throw ex;
         }
         final long seed = hashSeed != null ? hashSeed : new SecureRandom().nextLong();
-        return new OffHeapCache(built, gate, guard, seed, defaultTtlMillis, capacity, (long)segments * sizing.indexBytes(),
-            kind, allocator);
+        return new OffHeapCache(built, gate, guard, seed, defaultTtlMillis, capacity,
+            (long)segments * sizing.indexBytes(), kind, allocator);
     }
 
     private static MemoryKind chooseBackend(final MemoryBackend requested)

@@ -43,10 +43,11 @@ class Issue8MisuseTest
 {
     private static final long TIMEOUT_SECONDS = 30;
 
-    private static final String REENTRY = "IllegalStateException: the cache must not be called from its own callbacks: " +
+    private static final String REENTRY =
+        "IllegalStateException: the cache must not be called from its own callbacks: callback=";
+    private static final String CLOSED_BY_CALLBACK =
+        "IllegalStateException: cache is closed: close() was called from one of its callbacks during this call: " +
         "callback=";
-    private static final String CLOSED_BY_CALLBACK = "IllegalStateException: cache is closed: close() was called from " +
-        "one of its callbacks during this call: callback=";
     private static final String NESTED_LOAD = "IllegalStateException: a loader must not call get(key, loader) or " +
         "getAsync on its own cache: the nested load could wait for the load that runs it";
     private static final String CLOSED = "IllegalStateException: cache is closed";
@@ -259,8 +260,8 @@ class Issue8MisuseTest
         public String toString()
         {
             final String tail = stderr.length() > 4000 ? "..." + stderr.substring(stderr.length() - 4000) : stderr;
-            return "exit code " + exitCode + (timedOut ? " (killed)" : "") + "\n--- stdout\n" + String.join("\n", stdout) +
-                "\n--- stderr\n" + tail + "\n--- command\n" + String.join(" ", command);
+            return "exit code " + exitCode + (timedOut ? " (killed)" : "") + "\n--- stdout\n" +
+                String.join("\n", stdout) + "\n--- stderr\n" + tail + "\n--- command\n" + String.join(" ", command);
         }
     }
 }
