@@ -27,9 +27,11 @@ import java.util.function.Function;
  * <h2>Semantics</h2>
  * As the byte-level cache: equal keys are keys with equal encodings; an entry larger than
  * {@link OffHeapCache#maxEntrySize()} is refused ({@code false}, counted); expired entries are never
- * returned; all methods are thread-safe. Codecs, readers, remapping functions and listeners run
- * under the entry's segment lock and must not call the cache (that throws
- * {@code IllegalStateException} or, across segments, may deadlock).
+ * returned; all methods are thread-safe. Codecs, readers, remapping functions, listeners and a
+ * custom ticker run under the entry's segment lock and must not call the cache: a call from them,
+ * to any key, throws {@code IllegalStateException}; a {@code close()} from them closes the cache
+ * and frees its memory once the running operation is done (see {@link OffHeapCache} on callbacks).
+ * A loader runs with no lock held and may use the cache, but must not load through it.
  *
  * @param <K> key type
  * @param <V> value type
@@ -45,9 +47,12 @@ public interface Cache<K, V> extends AutoCloseable
      * result (single-flight). A loader exception reaches every waiter and nothing is cached; a null
      * result is returned to every waiter and not cached. Loads are counted in
      * {@link CacheStats#loadSuccessCount()}, {@link CacheStats#loadFailureCount()} and
-     * {@link CacheStats#totalLoadTimeNanos()}.
+     * {@link CacheStats#totalLoadTimeNanos()}. The loader runs with no lock held and may read and
+     * write the cache, but must not load through it.
      *
      * @return the cached or loaded value, or null when the loader returned null
+     * @throws IllegalStateException when called from inside a loader of this cache (a nested load
+     *     could wait for the load that runs it)
      */
     V get(K key, Function<? super K, ? extends V> loader);
 
@@ -58,6 +63,7 @@ public interface Cache<K, V> extends AutoCloseable
      *
      * @return a future of the cached or loaded value (null when the loader returned null); it
      *     completes exceptionally with the loader's exception
+     * @throws IllegalStateException when called from inside a loader of this cache
      */
     CompletableFuture<V> getAsync(K key, Function<? super K, ? extends V> loader, Executor executor);
 

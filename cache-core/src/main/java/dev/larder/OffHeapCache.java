@@ -2,6 +2,7 @@ package dev.larder;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.larder.internal.CallbackGuard;
 import dev.larder.internal.KeyHasher;
 import dev.larder.internal.MemoryKind;
 import dev.larder.internal.OffHeapAllocator;
@@ -59,6 +60,16 @@ import org.agrona.MutableDirectBuffer;
  * takes the lock), so reads scale across cores. {@link #close()} frees the off-heap memory at once;
  * every call after it, including calls racing with it, throws
  * {@code IllegalStateException("cache is closed")} and never touches freed memory.
+ *
+ * <h2>Callbacks</h2>
+ * The code the cache runs for you (a {@link RemovalListener}, a {@link ValueReader}, a compute
+ * function, a codec, a custom {@link Ticker}) must not call the cache: any call from it, to any key,
+ * throws {@code IllegalStateException("the cache must not be called from its own callbacks: ...")}
+ * instead of deadlocking or changing the cache under the running operation. It may call
+ * {@link #close()}: the cache is closed at once, the operation that ran the callback throws
+ * {@code IllegalStateException("cache is closed: ...")}, and the memory is freed as that operation
+ * returns. The views a callback gets are valid during the call only, and expose no
+ * {@code ByteBuffer}, array or address of the cache's memory.
  */
 public final class OffHeapCache implements AutoCloseable
 {
@@ -90,7 +101,7 @@ public final class OffHeapCache implements AutoCloseable
     private final MemoryBackend backend;
     private final OffHeapAllocator allocator;
     private final ReadGate gate;
-    private volatile boolean closed;
+    private final CallbackGuard guard;
     private final LongAdder loadSuccesses = new LongAdder();
     private final LongAdder loadFailures = new LongAdder();
     private final LongAdder loadNanos = new LongAdder();
@@ -98,6 +109,7 @@ public final class OffHeapCache implements AutoCloseable
     OffHeapCache(
         final Segment[] segments,
         final ReadGate gate,
+        final CallbackGuard guard,
         final KeyHasher hasher,
         final long defaultTtlMillis,
         final long capacity,
@@ -107,6 +119,7 @@ public final class OffHeapCache implements AutoCloseable
     {
         this.segments = segments;
         this.gate = gate;
+        this.guard = guard;
         this.segmentMask = segments.length - 1;
         this.hasher = hasher;
         this.defaultTtlMillis = defaultTtlMillis;
@@ -116,6 +129,7 @@ public final class OffHeapCache implements AutoCloseable
         this.maxEntrySize = segments[0].maxKeyPlusValue();
         this.backend = kind == MemoryKind.AGRONA ? MemoryBackend.AGRONA : MemoryBackend.JDK;
         this.allocator = allocator;
+        guard.onDeferredFree(this::freeMemory);
     }
 
     /** @return a builder; see {@link OffHeapCacheBuilder} for the options. */
@@ -504,8 +518,8 @@ public final class OffHeapCache implements AutoCloseable
      * Atomically updates one key under its segment's lock (freecache's Update, OHC's addOrReplace).
      * {@code remapping} gets a copy of the current value, or null when absent, and returns the new
      * value; null removes the entry; a value with the same bytes as the current one keeps the entry
-     * untouched (its time to live too). It must not call the cache. A new value gets the default
-     * time to live.
+     * untouched (its time to live too). It must not call the cache (see Callbacks above). A new value
+     * gets the default time to live.
      *
      * @return the value the key now has (the array {@code remapping} returned), or null
      * @throws IllegalArgumentException when the new entry exceeds {@link #maxEntrySize()} (counted as a
@@ -638,10 +652,35 @@ public final class OffHeapCache implements AutoCloseable
                 final byte[] value = cache.segment(hash).peekEntry(hash, key, 0, 0, key.length, ttl);
                 if (value != null)
                 {
-                    pending = new CacheEntry<>(keys.decode(key, value), values.decode(key, value), ttl[0]);
+                    pending = decode(key, value);
                 }
             }
             return true;
+        }
+
+        /** Decodes an entry as a callback: no lock is held, so a codec that closes the cache frees it here. */
+        private CacheEntry<K, V> decode(final byte[] key, final byte[] value)
+        {
+            final CallbackGuard guard = cache.guard;
+            try
+            {
+                final CallbackGuard.Scope scope = guard.enter(CallbackGuard.ITERATION);
+                final CacheEntry<K, V> entry;
+                try
+                {
+                    entry = new CacheEntry<>(keys.decode(key, value), values.decode(key, value), ttl[0]);
+                }
+                finally
+                {
+                    guard.exit(scope);
+                }
+                guard.afterCallback(scope);
+                return entry;
+            }
+            finally
+            {
+                guard.endOperation();
+            }
         }
 
         @Override
@@ -670,6 +709,11 @@ public final class OffHeapCache implements AutoCloseable
     KeyHasher hasher()
     {
         return hasher;
+    }
+
+    CallbackGuard guard()
+    {
+        return guard;
     }
 
     Segment segmentFor(final long hash)
@@ -759,37 +803,46 @@ public final class OffHeapCache implements AutoCloseable
     /** @return true once {@link #close()} has been called. */
     public boolean isClosed()
     {
-        return closed;
+        return guard.isClosed();
     }
 
     /**
-     * Frees the off-heap memory now. Idempotent. Waits for calls in progress on each segment, then
-     * makes every later call throw {@code IllegalStateException("cache is closed")}.
+     * Frees the off-heap memory now. Idempotent. Makes every later call throw
+     * {@code IllegalStateException("cache is closed")}, waits for calls in progress on each segment,
+     * then frees. Called from inside one of the cache's callbacks, it closes the cache at once and
+     * returns; the operation that ran the callback then throws {@code IllegalStateException} and
+     * frees the memory as it returns (a close() from another thread meanwhile returns at once).
      */
     @Override
     public void close()
     {
-        synchronized (this)
+        if (guard.closeFromCallback())
         {
-            if (closed)
-            {
-                return;
-            }
-            closed = true;
-            gate.close(); // drains lock-free readers
-            for (final Segment segment : segments)
-            {
-                segment.close(); // waits for locked calls
-            }
-            allocator.freeAll();
+            gate.shut(); // later readers take the locked path, which refuses them
+            return;
         }
+        if (guard.markClosed())
+        {
+            freeMemory();
+        }
+    }
+
+    /** Waits for lock-free readers and for locked calls, then frees the memory; run once. */
+    private void freeMemory()
+    {
+        gate.close(); // drains lock-free readers
+        for (final Segment segment : segments)
+        {
+            segment.close(); // waits for locked calls
+        }
+        allocator.freeAll();
     }
 
     @Override
     public String toString()
     {
         return "OffHeapCache{capacity=" + capacity + ", segments=" + segments.length + ", memoryBackend=" + backend +
-            ", maxEntrySize=" + maxEntrySize + ", hashFunction=" + hasher + (closed ? ", closed" : "") + "}";
+            ", maxEntrySize=" + maxEntrySize + ", hashFunction=" + hasher + (guard.isClosed() ? ", closed" : "") + "}";
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -808,6 +861,12 @@ public final class OffHeapCache implements AutoCloseable
     Segment[] segments()
     {
         return segments;
+    }
+
+    /** For tests: off-heap bytes allocated and not yet freed; 0 once close() has freed them. */
+    long unfreedBytes()
+    {
+        return allocator.allocatedBytes();
     }
 
     private Segment segment(final long hash)

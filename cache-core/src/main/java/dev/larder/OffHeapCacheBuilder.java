@@ -2,6 +2,7 @@ package dev.larder;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.larder.internal.CallbackGuard;
 import dev.larder.internal.EntryDescriptor;
 import dev.larder.internal.IndexDescriptor;
 import dev.larder.internal.KeyHasher;
@@ -32,7 +33,8 @@ import java.time.Duration;
  *       so that it fills about when the ring does</td><td>100</td></tr>
  *   <tr><td>{@link #defaultTtl(Duration)}</td><td>time to live of entries put without one;
  *       1 ms to {@link OffHeapCache#MAX_TTL}</td><td>no expiry</td></tr>
- *   <tr><td>{@link #ticker(Ticker)}</td><td>time source for expiry</td>
+ *   <tr><td>{@link #ticker(Ticker)}</td><td>time source for expiry; a ticker other than the
+ *       system's is guarded like any callback (it must not call the cache)</td>
  *       <td>{@link Ticker#systemTicker()}</td></tr>
  *   <tr><td>{@link #hashFunction(HashFunction)}</td><td>the key hash; see {@link HashFunction}</td>
  *       <td>{@link HashFunction#SIPHASH_1_3}, keyed per cache from a {@code SecureRandom}</td></tr>
@@ -227,7 +229,10 @@ public final class OffHeapCacheBuilder
 
         final long origin = ticker.read();
         final Ticker clockTicker = ticker;
-        final MillisClock clock = () -> Math.max(0, (clockTicker.read() - origin) / 1_000_000L);
+        final CallbackGuard guard = new CallbackGuard();
+        final MillisClock ticks = () -> Math.max(0, (clockTicker.read() - origin) / 1_000_000L);
+        // the system ticker is trusted; any other is user code, read as a guarded callback
+        final MillisClock clock = ticker == Ticker.systemTicker() ? ticks : guard.guardedClock(ticks);
 
         final OffHeapAllocator allocator = OffHeapAllocator.create();
         final Segment[] built = new Segment[segments];
@@ -239,7 +244,7 @@ public final class OffHeapCacheBuilder
                 final ByteBuffer buffer = allocator.allocate(sizing.segmentBytes());
                 final Memory index = Memories.wrap(kind, buffer.slice(0, sizing.indexBytes()));
                 final Memory ring = Memories.wrap(kind, buffer.slice(sizing.indexBytes(), sizing.ringBytes()));
-                built[i] = new Segment(ring, index, clock, removalListener, gate);
+                built[i] = new Segment(ring, index, clock, removalListener, gate, guard);
             }
         }
         catch (final OutOfMemoryError ex)
@@ -256,8 +261,8 @@ public final class OffHeapCacheBuilder
         }
         final KeyHasher hasher = hashSeed != null ? KeyHasher.seeded(hashFunction, hashSeed) :
             KeyHasher.random(hashFunction);
-        return new OffHeapCache(built, gate, hasher, defaultTtlMillis, capacity, (long)segments * sizing.indexBytes(),
-            kind, allocator);
+        return new OffHeapCache(built, gate, guard, hasher, defaultTtlMillis, capacity,
+            (long)segments * sizing.indexBytes(), kind, allocator);
     }
 
     private static MemoryKind chooseBackend(final MemoryBackend requested)

@@ -10,7 +10,10 @@ import org.agrona.DirectBuffer;
  * Synchronously, in the thread whose operation removed the entry, <em>while that entry's segment
  * is locked</em>: the key and value are views of the off-heap record, valid only during the call,
  * and other operations on the same segment wait. Keep it short (count, log, hand off to a queue).
- * It must not call the cache: such a call throws {@code IllegalStateException}.
+ * It must not call the cache: such a call, to any key, throws {@code IllegalStateException}. It may
+ * close the cache: the operation that removed the entry then throws
+ * {@code IllegalStateException("cache is closed: ...")} and the memory is freed as it returns. The
+ * views expose no buffer, array or address of the cache's memory (see {@link ValueReader}).
  *
  * <h2>Failures</h2>
  * An exception thrown by the listener is caught: the cache stays consistent, the removal goes

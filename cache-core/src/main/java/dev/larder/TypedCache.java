@@ -33,7 +33,15 @@ import org.agrona.MutableDirectBuffer;
  * <h2>Loads</h2>
  * Misses that load go through {@link #inFlight}, one future per encoded key: the first caller runs
  * the loader, later callers wait on its future. The future is removed when the load ends, whatever
- * its outcome, so a failure is not cached.
+ * its outcome, so a failure is not cached. A loader runs with no lock held and may use the cache,
+ * but not load through it: a load started by a loader could wait for the very load that runs it
+ * (the same key) or for one that waits for it (another thread's), so it is refused, by a count of
+ * running loaders in the thread's {@link Scratch}.
+ *
+ * <h2>Callbacks</h2>
+ * Codecs run as callbacks of the byte-level cache (see {@link dev.larder.internal.CallbackGuard});
+ * the key codec, and {@code encodedLength}, run before the segment is locked, and a call from them
+ * into the typed cache is refused through {@link Scratch#busy}, which also keeps the scratch intact.
  */
 final class TypedCache<K, V> implements Cache<K, V>
 {
@@ -61,6 +69,8 @@ final class TypedCache<K, V> implements Cache<K, V>
         private int keyLength;
         private long hash;
         private boolean busy;
+        /** Loaders running on this thread. */
+        private int loading;
 
         private Codec<Object> codec;
         private Object value;
@@ -103,10 +113,11 @@ final class TypedCache<K, V> implements Cache<K, V>
     private Scratch key(final K key)
     {
         requireNonNull(key, "key");
+        bytes.guard().checkCaller();
         final Scratch s = scratch.get();
         if (s.busy)
         {
-            throw new IllegalStateException("the cache must not be called from a reader, codec, remapper or listener");
+            throw new IllegalStateException("the cache must not be called from its own callbacks: callback=Codec");
         }
         s.busy = true;
         try
@@ -327,6 +338,7 @@ final class TypedCache<K, V> implements Cache<K, V>
     public V get(final K key, final Function<? super K, ? extends V> loader)
     {
         requireNonNull(loader, "loader");
+        checkNotLoading();
         final V cached = get(key);
         if (cached != null)
         {
@@ -349,6 +361,7 @@ final class TypedCache<K, V> implements Cache<K, V>
     {
         requireNonNull(loader, "loader");
         requireNonNull(executor, "executor");
+        checkNotLoading();
         final V cached = get(key);
         if (cached != null)
         {
@@ -373,6 +386,16 @@ final class TypedCache<K, V> implements Cache<K, V>
         return mine.thenApply(Function.identity());
     }
 
+    /** Refuses a load from inside a loader of this cache; see the class comment. */
+    private void checkNotLoading()
+    {
+        if (scratch.get().loading > 0)
+        {
+            throw new IllegalStateException("a loader must not call get(key, loader) or getAsync on its own cache: " +
+                "the nested load could wait for the load that runs it");
+        }
+    }
+
     /** Runs the loader for the caller that won the key; completes {@code future} either way. */
     private void load(
         final K key, final KeyBytes id, final CompletableFuture<V> future, final Function<? super K, ? extends V> loader)
@@ -384,6 +407,8 @@ final class TypedCache<K, V> implements Cache<K, V>
             if (value == null)
             {
                 final long start = System.nanoTime();
+                final Scratch s = scratch.get();
+                s.loading++;
                 try
                 {
                     value = loader.apply(key);
@@ -392,6 +417,10 @@ final class TypedCache<K, V> implements Cache<K, V>
                 {
                     bytes.recordLoad(false, System.nanoTime() - start);
                     throw ex;
+                }
+                finally
+                {
+                    s.loading--;
                 }
                 bytes.recordLoad(value != null, System.nanoTime() - start);
                 if (value != null)
@@ -480,15 +509,23 @@ final class TypedCache<K, V> implements Cache<K, V>
         return () -> {
             final ByteBufferDirectBuffer view = new ByteBufferDirectBuffer();
             return new OffHeapCache.EntryIterator<>(bytes,
-                (key, value) -> {
-                    view.wrap(key);
-                    return keyCodec.decode(view, 0, key.length);
-                },
-                (key, value) -> {
-                    view.wrap(value);
-                    return valueCodec.decode(view, 0, value.length);
-                });
+                (key, value) -> decode(keyCodec, view, key),
+                (key, value) -> decode(valueCodec, view, value));
         };
+    }
+
+    /** Decodes a copy for iteration through a view that, like every view a codec gets, dies with the call. */
+    private static <T> T decode(final Codec<T> codec, final ByteBufferDirectBuffer view, final byte[] bytes)
+    {
+        view.bindTo(ByteBuffer.wrap(bytes), 0, bytes.length, false);
+        try
+        {
+            return codec.decode(view, 0, bytes.length);
+        }
+        finally
+        {
+            view.unbind();
+        }
     }
 
     @Override

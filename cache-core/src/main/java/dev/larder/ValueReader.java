@@ -8,8 +8,13 @@ import org.agrona.DirectBuffer;
  * <p>The buffer is a read-only view of the value's bytes in off-heap memory, from 0 to its
  * {@code capacity()}. It is valid only during the call: afterwards it is emptied and refuses every
  * access (and it refuses access from any other thread at all times), so a view kept by mistake can
- * never read memory the cache has moved or freed. The call runs while the entry's segment is
- * locked; keep it short and do not call the cache from it (that throws {@code IllegalStateException}).
+ * never read memory the cache has moved or freed. It hands out no way around that:
+ * {@code byteBuffer()} and {@code byteArray()} return null, and {@code addressOffset()} and wrapping
+ * it in another buffer throw {@code UnsupportedOperationException}; copy the bytes to keep them.
+ *
+ * <p>The call runs while the entry's segment is locked; keep it short. It must not call the cache:
+ * any call, to any key, throws {@code IllegalStateException}. It may close the cache: the read then
+ * throws {@code IllegalStateException("cache is closed: ...")} and the memory is freed as it returns.
  *
  * @param <R> what the reader returns
  */

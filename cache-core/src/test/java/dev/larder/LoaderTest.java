@@ -145,6 +145,24 @@ class LoaderTest
     }
 
     @Test
+    void aLoaderMayReadAndWriteItsCacheButNotLoadThroughIt()
+    {
+        cache.put("base", "1");
+        assertEquals("1+", cache.get("derived", key -> {
+            cache.put("side", "written by the loader");
+            return cache.get("base") + "+";
+        }));
+        assertEquals("written by the loader", cache.get("side"));
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> cache.get("outer", key -> cache.get("inner", inner -> "never")));
+        assertEquals("a loader must not call get(key, loader) or getAsync on its own cache: the nested load could " +
+            "wait for the load that runs it", ex.getMessage());
+        assertNull(cache.get("outer"));
+        assertNull(cache.get("inner"));
+        assertEquals("loaded", cache.get("outer", key -> "loaded"), "the refusal leaves nothing behind");
+    }
+
+    @Test
     void aHitNeverCallsTheLoader()
     {
         cache.put("k", "cached");

@@ -233,7 +233,7 @@ class TypedCacheTest
         {
             self[0] = typed;
             final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> typed.put(1L, "v"));
-            assertEquals("the cache must not be called from a reader, codec, remapper or listener", ex.getMessage());
+            assertEquals("the cache must not be called from its own callbacks: callback=Codec.encode", ex.getMessage());
             typed.bytes().verifyInvariants();
         }
     }

@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.larder.codec.Buffers;
 import dev.larder.codec.Codecs;
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -107,8 +113,61 @@ class ZeroCopyReadTest
         cache.put(bytes("k"), bytes("v"));
         final IllegalStateException ex = assertThrows(IllegalStateException.class,
             () -> cache.read(bytes("k"), view -> cache.get(bytes("k"))));
-        assertEquals("the cache must not be called from a reader, codec, remapper or listener", ex.getMessage());
+        assertEquals("the cache must not be called from its own callbacks: callback=ValueReader or Codec.decode",
+            ex.getMessage());
         assertEquals("v", new String(cache.get(bytes("k")), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Issue 8: a bulk copy between cache memory and a buffer of an unknown class (here a proxy that
+     * records every {@code ByteBuffer} it is handed) goes byte by byte, so that buffer never gets a
+     * {@code ByteBuffer} over the cache's memory to keep.
+     */
+    @Test
+    void aForeignBufferNeverGetsAByteBufferOfCacheMemory()
+    {
+        final List<ByteBuffer> handed = new ArrayList<>();
+        final byte[] backing = new byte[16];
+        final MutableDirectBuffer foreign = (MutableDirectBuffer)Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {MutableDirectBuffer.class}, (proxy, method, args) -> {
+                for (final Object arg : args == null ? new Object[0] : args)
+                {
+                    if (arg instanceof ByteBuffer)
+                    {
+                        handed.add((ByteBuffer)arg);
+                    }
+                }
+                switch (method.getName())
+                {
+                    case "capacity":
+                        return backing.length;
+                    case "isExpandable":
+                        return false;
+                    case "getByte":
+                        return backing[(Integer)args[0]];
+                    case "putByte":
+                        backing[(Integer)args[0]] = (Byte)args[1];
+                        return null;
+                    case "boundsCheck":
+                    case "checkLimit":
+                        return null;
+                    default:
+                        throw new UnsupportedOperationException(method.getName());
+                }
+            });
+        cache.put(bytes("k"), bytes("value"));
+        final DirectBuffer key = Buffers.wrap(bytes("k"));
+        assertEquals(5, cache.get(key, 0, 1, foreign, 0), "a copying get into the foreign buffer");
+        assertEquals("value", new String(backing, 0, 5, StandardCharsets.UTF_8));
+        backing[0] = 'V';
+        assertTrue(cache.put(Buffers.wrap(bytes("f")), 0, 1, foreign, 0, 5), "a put from the foreign buffer");
+        assertEquals("Value", new String(cache.get(bytes("f")), StandardCharsets.UTF_8));
+        assertEquals(5, (int)cache.read(bytes("k"), view -> {
+            view.getBytes(0, foreign, 8, 5);
+            return view.capacity();
+        }), "a view's copy into the foreign buffer");
+        assertEquals("value", new String(backing, 8, 5, StandardCharsets.UTF_8));
+        assertEquals(List.of(), handed);
     }
 
     @Test

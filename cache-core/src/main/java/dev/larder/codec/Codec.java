@@ -8,8 +8,10 @@ import org.agrona.MutableDirectBuffer;
  * {@link #encodedLength(Object)}, reserves exactly that many bytes, and hands {@link #encode} a
  * buffer over them, so nothing is encoded twice or through a temporary array.
  *
- * <p>Implementations must be stateless (or thread-confined inside) and thread-safe. The buffers
- * passed in are only valid during the call; a codec must not keep them. {@code encode} must write
+ * <p>Implementations must be stateless (or thread-confined inside) and thread-safe, and must not
+ * call the cache that runs them (a call throws {@code IllegalStateException}: the cache may hold a
+ * segment lock). The buffers passed in are only valid during the call; a codec must not keep them
+ * (a kept buffer is emptied, and exposes no {@code ByteBuffer} or address). {@code encode} must write
  * exactly {@code encodedLength(value)} bytes from {@code offset}; the buffer is bounded to them, so
  * a codec that writes more fails with {@link IndexOutOfBoundsException} and the cache is unchanged.
  *

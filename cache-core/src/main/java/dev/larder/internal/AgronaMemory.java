@@ -87,16 +87,37 @@ final class AgronaMemory implements Memory
     @Override
     public void getBytes(final int index, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
-        // the caller's buffer copies from our ByteBuffer: correct for every DirectBuffer implementation,
-        // whereas UnsafeBuffer.putBytes(DirectBuffer) trusts the other buffer's raw address
-        dst.putBytes(dstOffset, byteBuffer, index, length);
+        if (KnownBuffers.keepNothing(dst))
+        {
+            // the caller's buffer copies from our ByteBuffer: correct for every DirectBuffer implementation,
+            // whereas UnsafeBuffer.putBytes(DirectBuffer) trusts the other buffer's raw address
+            dst.putBytes(dstOffset, byteBuffer, index, length);
+        }
+        else
+        {
+            buffer.boundsCheck(index, length);
+            for (int i = 0; i < length; i++)
+            {
+                dst.putByte(dstOffset + i, buffer.getByte(index + i));
+            }
+        }
     }
 
     @Override
     public void putBytes(final int index, final DirectBuffer src, final int srcOffset, final int length)
     {
         buffer.boundsCheck(index, length);
-        src.getBytes(srcOffset, byteBuffer, index, length);
+        if (KnownBuffers.keepNothing(src))
+        {
+            src.getBytes(srcOffset, byteBuffer, index, length);
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                buffer.putByte(index + i, src.getByte(srcOffset + i));
+            }
+        }
     }
 
     @Override

@@ -22,7 +22,12 @@ import org.agrona.MutableDirectBuffer;
  * The cache uses instances as short-lived views of off-heap entries: {@link #bindTo} restricts
  * access to one thread and one range, and {@link #unbind} empties the view, after which every
  * access throws. A view leaked out of its callback therefore never reads memory the cache has
- * moved or freed.
+ * moved or freed. Nor does anything reached through it: once bound, an instance stays a view for
+ * good, and a view hands out no way around its bounds. {@link #byteBuffer()} and
+ * {@link #byteArray()} return null, {@link #addressOffset()} throws, it cannot be re-wrapped nor
+ * wrapped by another {@code ByteBufferDirectBuffer}, and its bulk copies to and from other
+ * buffers pass the underlying {@code ByteBuffer} only to buffer classes known not to keep it
+ * ({@link KnownBuffers}); others are copied byte by byte.
  *
  * <h2>Differences from UnsafeBuffer</h2>
  * {@link #wrap(long, int)} and {@link #addressOffset()} need raw addresses and throw
@@ -34,6 +39,8 @@ public final class ByteBufferDirectBuffer implements MutableDirectBuffer
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).order(NATIVE);
     private static final byte[] NULL_BYTES = "null".getBytes(UTF_8);
+    private static final String VIEW_ESCAPE = "a view of cache memory has no address and cannot be wrapped: it is " +
+        "valid only during its callback";
 
     private ByteBuffer buffer = EMPTY;
     private byte[] array;
@@ -41,6 +48,8 @@ public final class ByteBufferDirectBuffer implements MutableDirectBuffer
     private int capacity;
     private Thread owner;
     private boolean readOnly;
+    /** True once bound by {@link #bindTo}: a view of memory its user must not reach directly. */
+    private boolean view;
 
     /** An empty buffer; wrap something before use. */
     public ByteBufferDirectBuffer()
@@ -72,6 +81,7 @@ public final class ByteBufferDirectBuffer implements MutableDirectBuffer
         set(target, null, index, length);
         this.owner = Thread.currentThread();
         this.readOnly = !writable;
+        this.view = true;
     }
 
     /** Empties the view: every later access throws, from any thread. */
@@ -79,6 +89,14 @@ public final class ByteBufferDirectBuffer implements MutableDirectBuffer
     {
         set(EMPTY, null, 0, 0);
         this.readOnly = true;
+    }
+
+    private void checkNotView()
+    {
+        if (view)
+        {
+            throw new UnsupportedOperationException(VIEW_ESCAPE);
+        }
     }
 
     private void set(final ByteBuffer target, final byte[] backingArray, final int index, final int length)
@@ -126,6 +144,7 @@ public final class ByteBufferDirectBuffer implements MutableDirectBuffer
     @Override
     public void wrap(final byte[] array, final int offset, final int length)
     {
+        checkNotView();
         if (offset < 0 || length < 0 || offset > array.length - length)
         {
             throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length + " array=" + array.length);
@@ -142,6 +161,7 @@ public final class ByteBufferDirectBuffer implements MutableDirectBuffer
     @Override
     public void wrap(final ByteBuffer buffer, final int offset, final int length)
     {
+        checkNotView();
         if (offset < 0 || length < 0 || offset > buffer.capacity() - length)
         {
             throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length +
@@ -167,6 +187,7 @@ public final class ByteBufferDirectBuffer implements MutableDirectBuffer
     @Override
     public void wrap(final DirectBuffer buffer, final int offset, final int length)
     {
+        checkNotView();
         if (offset < 0 || length < 0 || offset > buffer.capacity() - length)
         {
             throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length +
@@ -175,6 +196,7 @@ public final class ByteBufferDirectBuffer implements MutableDirectBuffer
         if (buffer instanceof ByteBufferDirectBuffer)
         {
             final ByteBufferDirectBuffer other = (ByteBufferDirectBuffer)buffer;
+            other.checkNotView();
             set(other.buffer, other.array, other.offset + offset, length);
         }
         else if (buffer.byteBuffer() != null)
@@ -194,25 +216,27 @@ public final class ByteBufferDirectBuffer implements MutableDirectBuffer
     @Override
     public void wrap(final long address, final int length)
     {
+        checkNotView();
         throw new UnsupportedOperationException("raw addresses need Agrona's UnsafeBuffer (and its JVM flag)");
     }
 
     @Override
     public long addressOffset()
     {
+        checkNotView();
         throw new UnsupportedOperationException("ByteBufferDirectBuffer has no address; use byteBuffer() or byteArray()");
     }
 
     @Override
     public byte[] byteArray()
     {
-        return array;
+        return view ? null : array;
     }
 
     @Override
     public ByteBuffer byteBuffer()
     {
-        return array == null ? buffer : null;
+        return view || array != null ? null : buffer;
     }
 
     @Override
@@ -441,7 +465,18 @@ public final class ByteBufferDirectBuffer implements MutableDirectBuffer
     @Override
     public void getBytes(final int index, final MutableDirectBuffer dstBuffer, final int dstIndex, final int length)
     {
-        dstBuffer.putBytes(dstIndex, buffer, at(index, length), length);
+        final int start = at(index, length);
+        if (!view || KnownBuffers.keepNothing(dstBuffer))
+        {
+            dstBuffer.putBytes(dstIndex, buffer, start, length);
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                dstBuffer.putByte(dstIndex + i, buffer.get(start + i));
+            }
+        }
     }
 
     @Override
@@ -487,8 +522,19 @@ public final class ByteBufferDirectBuffer implements MutableDirectBuffer
     @Override
     public void putBytes(final int index, final DirectBuffer srcBuffer, final int srcIndex, final int length)
     {
-        // the source copies into our ByteBuffer; works for any DirectBuffer implementation
-        srcBuffer.getBytes(srcIndex, buffer, writeAt(index, length), length);
+        final int start = writeAt(index, length);
+        if (!view || KnownBuffers.keepNothing(srcBuffer))
+        {
+            // the source copies into our ByteBuffer; works for any DirectBuffer implementation
+            srcBuffer.getBytes(srcIndex, buffer, start, length);
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                buffer.put(start + i, srcBuffer.getByte(srcIndex + i));
+            }
+        }
     }
 
     // ----------------------------------------------------------------------------------------------

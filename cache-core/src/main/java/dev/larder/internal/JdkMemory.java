@@ -87,13 +87,33 @@ final class JdkMemory implements Memory
     @Override
     public void getBytes(final int index, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
-        dst.putBytes(dstOffset, buffer, index, length);
+        if (KnownBuffers.keepNothing(dst))
+        {
+            dst.putBytes(dstOffset, buffer, index, length);
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                dst.putByte(dstOffset + i, buffer.get(index + i));
+            }
+        }
     }
 
     @Override
     public void putBytes(final int index, final DirectBuffer src, final int srcOffset, final int length)
     {
-        src.getBytes(srcOffset, buffer, index, length);
+        if (KnownBuffers.keepNothing(src))
+        {
+            src.getBytes(srcOffset, buffer, index, length);
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                buffer.put(index + i, src.getByte(srcOffset + i));
+            }
+        }
     }
 
     @Override

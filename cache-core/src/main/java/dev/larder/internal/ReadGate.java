@@ -92,6 +92,15 @@ public final class ReadGate
         CELLS.getAndAdd(cells, stripe + outcome, 1L);
     }
 
+    /**
+     * Shuts the gate without waiting: later readers take the locked path. For a close from inside
+     * a callback, whose own operation may be inside; {@link #close()} waits later. Idempotent.
+     */
+    public void shut()
+    {
+        closed = true;
+    }
+
     /** Shuts the gate and waits until no reader is inside. Idempotent. */
     public void close()
     {

@@ -55,10 +55,22 @@ import org.agrona.DirectBuffer;
  * {@code close()} shuts and drains before the cache frees the memory; {@link #close()} takes the
  * segment lock, so no locked call is inside either.
  *
+ * <h2>Callbacks</h2>
+ * User code (a listener, reader, compute function, codec or user-supplied ticker) runs under the
+ * lock, or, for a ticker, inside the gate. The cache's {@link CallbackGuard} keeps it from calling
+ * the cache: each public method checks its caller before it locks or enters the gate, so a
+ * callback that calls any segment gets an {@link IllegalStateException}, never a deadlock or a
+ * segment changed under the running operation. A callback that closes the cache ends the
+ * operation with an {@link IllegalStateException}; the memory is freed at the operation's last
+ * step ({@link #endWrite()}, or after leaving the gate), never while it is still in use. Views
+ * handed to user code are bound to the call's thread and byte range and emptied when it returns.
+ *
  * <h2>Safety</h2>
  * Every offset read from off-heap data (an index slot, a record length, a key length) is checked
  * against the ring before use; a corrupted value raises {@link IllegalStateException} instead of
- * an access outside the ring, even with Agrona bounds checks disabled.
+ * an access outside the ring, even with Agrona bounds checks disabled. A length is also bounded by
+ * {@link #maxRecordLength(int)} before anything is allocated or copied, so a torn or corrupted
+ * length never makes a read allocate more than the largest record.
  */
 public final class Segment
 {
@@ -121,9 +133,7 @@ public final class Segment
     /** True between {@link #beginWrite()} and {@link #endWrite()}; lock holder only. */
     private boolean writing;
     private final ReadGate gate;
-    private boolean closed;
-    /** True while user code (a reader, codec, remapper or listener) runs under this segment's lock. */
-    private boolean inCallback;
+    private final CallbackGuard guard;
 
     private final RemovalListener listener;
     /** Views handed to user code; bound only during a callback, to the calling thread. */
@@ -158,19 +168,21 @@ public final class Segment
      */
     public Segment(final Memory ring, final Memory index, final MillisClock clock)
     {
-        this(ring, index, clock, null, new ReadGate(1));
+        this(ring, index, clock, null, new ReadGate(1), new CallbackGuard());
     }
 
     /**
      * @param listener told of every removal, or null
      * @param gate     the cache's gate for lock-free readers, shared by its segments
+     * @param guard    the cache's callback guard and closed state, shared by its segments
      */
     public Segment(
         final Memory ring, final Memory index, final MillisClock clock, final RemovalListener listener,
-        final ReadGate gate)
+        final ReadGate gate, final CallbackGuard guard)
     {
         this.listener = listener;
         this.gate = gate;
+        this.guard = guard;
         this.ring = ring;
         this.index = index;
         this.clock = clock;
@@ -210,20 +222,21 @@ public final class Segment
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
         final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
     {
-        // inCallback: user code runs under this segment's lock, perhaps on this thread; the locked
-        // path refuses the call if so (a plain read; another thread seeing it only waits its turn)
-        final int stripe = inCallback ? -1 : gate.enter();
+        guard.checkCaller();
+        final int stripe = gate.enter();
         if (stripe >= 0)
         {
-            int result = RETRY;
+            final int result;
             try
             {
                 result = tryGet(hash, key, keyBits, keyOffset, keyLength, dst, dstOffset, dstCapacity, record);
             }
-            finally
+            catch (final Throwable ex)
             {
-                gate.exit(stripe, outcome(result != RETRY && record, result >= 0));
+                leaveGate(stripe);
+                throw ex;
             }
+            gate.exit(stripe, outcome(result != RETRY && record, result >= 0));
             if (result != RETRY)
             {
                 return result;
@@ -242,20 +255,21 @@ public final class Segment
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
         final boolean record)
     {
-        // inCallback: user code runs under this segment's lock, perhaps on this thread; the locked
-        // path refuses the call if so (a plain read; another thread seeing it only waits its turn)
-        final int stripe = inCallback ? -1 : gate.enter();
+        guard.checkCaller();
+        final int stripe = gate.enter();
         if (stripe >= 0)
         {
-            byte[] result = RETRY_VALUE;
+            final byte[] result;
             try
             {
                 result = tryGet(hash, key, keyBits, keyOffset, keyLength, record);
             }
-            finally
+            catch (final Throwable ex)
             {
-                gate.exit(stripe, outcome(result != RETRY_VALUE && record, result != null));
+                leaveGate(stripe);
+                throw ex;
             }
+            gate.exit(stripe, outcome(result != RETRY_VALUE && record, result != null));
             if (result != RETRY_VALUE)
             {
                 return result;
@@ -316,7 +330,15 @@ public final class Segment
      * @param mode      {@link #PUT}, {@link #PUT_IF_ABSENT} or {@link #REPLACE}
      * @return true when the value was stored
      */
-    public synchronized boolean put(
+    public boolean put(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
+        final Object value, final int valueOffset, final int valueLength, final long ttlMillis, final int mode)
+    {
+        guard.checkCaller();
+        return lockedPut(hash, key, keyBits, keyOffset, keyLength, value, valueOffset, valueLength, ttlMillis, mode);
+    }
+
+    private synchronized boolean lockedPut(
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
         final Object value, final int valueOffset, final int valueLength, final long ttlMillis, final int mode)
     {
@@ -361,7 +383,14 @@ public final class Segment
     }
 
     /** @return true when a live entry was removed. */
-    public synchronized boolean remove(
+    public boolean remove(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
+    {
+        guard.checkCaller();
+        return lockedRemove(hash, key, keyBits, keyOffset, keyLength);
+    }
+
+    private synchronized boolean lockedRemove(
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
     {
         ensureOpen();
@@ -391,20 +420,21 @@ public final class Segment
     public boolean contains(
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
     {
-        // inCallback: user code runs under this segment's lock, perhaps on this thread; the locked
-        // path refuses the call if so (a plain read; another thread seeing it only waits its turn)
-        final int stripe = inCallback ? -1 : gate.enter();
+        guard.checkCaller();
+        final int stripe = gate.enter();
         if (stripe >= 0)
         {
-            int result = RETRY;
+            final int result;
             try
             {
                 result = tryGet(hash, key, keyBits, keyOffset, keyLength, null, 0, -1, false);
             }
-            finally
+            catch (final Throwable ex)
             {
-                gate.exit(stripe, ReadGate.EXIT);
+                leaveGate(stripe);
+                throw ex;
             }
+            gate.exit(stripe, ReadGate.EXIT);
             if (result != RETRY)
             {
                 return result >= 0;
@@ -433,7 +463,15 @@ public final class Segment
      * @param ttlMillis time to live, or 0 for no expiry
      * @return true when the entry exists
      */
-    public synchronized boolean touch(
+    public boolean touch(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
+        final long ttlMillis)
+    {
+        guard.checkCaller();
+        return lockedTouch(hash, key, keyBits, keyOffset, keyLength, ttlMillis);
+    }
+
+    private synchronized boolean lockedTouch(
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
         final long ttlMillis)
     {
@@ -457,7 +495,14 @@ public final class Segment
     /**
      * @return the remaining time to live in ms, {@link Long#MAX_VALUE} for no expiry, -1 when absent
      */
-    public synchronized long ttlMillis(
+    public long ttlMillis(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
+    {
+        guard.checkCaller();
+        return lockedTtlMillis(hash, key, keyBits, keyOffset, keyLength);
+    }
+
+    private synchronized long lockedTtlMillis(
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
     {
         ensureOpen();
@@ -476,7 +521,13 @@ public final class Segment
     }
 
     /** Removes every entry; statistics are kept. */
-    public synchronized void clear()
+    public void clear()
+    {
+        guard.checkCaller();
+        lockedClear();
+    }
+
+    private synchronized void lockedClear()
     {
         ensureOpen();
         try
@@ -511,16 +562,26 @@ public final class Segment
         }
     }
 
-    /** Marks the segment closed; later calls throw. The caller frees the memory afterwards. */
+    /**
+     * Marks the segment closed, if its cache is not already, after the locked call in progress, if
+     * any, has ended (or from inside it, for the thread that runs it); later calls throw. The caller
+     * frees the memory afterwards.
+     */
     public synchronized void close()
     {
-        closed = true;
+        guard.markClosed();
     }
 
     /**
      * Adds this segment's counters to {@code totals}, in the order of {@link SegmentStat}.
      */
-    public synchronized void addStatsTo(final long[] totals)
+    public void addStatsTo(final long[] totals)
+    {
+        guard.checkCaller();
+        lockedAddStatsTo(totals);
+    }
+
+    private synchronized void lockedAddStatsTo(final long[] totals)
     {
         ensureOpen();
         totals[SegmentStat.HITS.ordinal()] += hits;
@@ -555,7 +616,15 @@ public final class Segment
      *
      * @return what the reader returned, or null when absent or expired (the reader is not called)
      */
-    public synchronized <R> R read(
+    public <R> R read(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
+        final ValueReader<R> reader, final boolean record)
+    {
+        guard.checkCaller();
+        return lockedRead(hash, key, keyBits, keyOffset, keyLength, reader, record);
+    }
+
+    private synchronized <R> R lockedRead(
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
         final ValueReader<R> reader, final boolean record)
     {
@@ -569,16 +638,19 @@ public final class Segment
             }
             final int valueLength = checkedValueLength(position, foundRecordLength, keyLength);
             valueView.bindTo(ring.byteBuffer(), Entries.valueOffset(position, keyLength), valueLength, false);
-            inCallback = true;
+            final CallbackGuard.Scope scope = guard.enter(CallbackGuard.READER);
+            final R result;
             try
             {
-                return reader.read(valueView);
+                result = reader.read(valueView);
             }
             finally
             {
-                inCallback = false;
+                guard.exit(scope);
                 valueView.unbind();
             }
+            guard.afterCallback(scope);
+            return result;
         }
         finally
         {
@@ -594,7 +666,15 @@ public final class Segment
      * @return 1 when the key now has a value, 0 when it has none, -1 when the new value was too
      *     large (rejected and counted; the entry is unchanged)
      */
-    public synchronized int compute(
+    public int compute(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
+        final Remapper remapper, final long ttlMillis)
+    {
+        guard.checkCaller();
+        return lockedCompute(hash, key, keyBits, keyOffset, keyLength, remapper, ttlMillis);
+    }
+
+    private synchronized int lockedCompute(
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
         final Remapper remapper, final long ttlMillis)
     {
@@ -609,16 +689,17 @@ public final class Segment
                 valueView.bindTo(ring.byteBuffer(), Entries.valueOffset(position, keyLength),
                     checkedValueLength(position, foundRecordLength, keyLength), false);
             }
-            inCallback = true;
+            final CallbackGuard.Scope scope = guard.enter(CallbackGuard.REMAPPER);
             try
             {
                 result = remapper.remap(slot == NOT_FOUND ? null : valueView);
             }
             finally
             {
-                inCallback = false;
+                guard.exit(scope);
                 valueView.unbind();
             }
+            guard.afterCallback(scope);
             if (result == Remapper.KEEP)
             {
                 return slot == NOT_FOUND ? 0 : 1;
@@ -667,7 +748,20 @@ public final class Segment
     /**
      * Copies the keys of the live, unexpired entries, oldest first, for weakly consistent iteration.
      */
-    public synchronized void snapshotKeys(final List<byte[]> keys)
+    public void snapshotKeys(final List<byte[]> keys)
+    {
+        guard.checkCaller();
+        try
+        {
+            lockedSnapshotKeys(keys);
+        }
+        finally
+        {
+            guard.endOperation(); // a Ticker may have closed the cache
+        }
+    }
+
+    private synchronized void lockedSnapshotKeys(final List<byte[]> keys)
     {
         ensureOpen();
         final long now = clock.millis();
@@ -699,7 +793,15 @@ public final class Segment
      * @param ttlOut receives the remaining ms, or {@link Long#MAX_VALUE} for no expiry, at index 0
      * @return a copy of the value, or null when absent or expired
      */
-    public synchronized byte[] peekEntry(
+    public byte[] peekEntry(
+        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
+        final long[] ttlOut)
+    {
+        guard.checkCaller();
+        return lockedPeekEntry(hash, key, keyBits, keyOffset, keyLength, ttlOut);
+    }
+
+    private synchronized byte[] lockedPeekEntry(
         final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
         final long[] ttlOut)
     {
@@ -747,16 +849,17 @@ public final class Segment
         if (value instanceof ValueEncoder)
         {
             valueView.bindTo(ring.byteBuffer(), at, valueLength, true);
-            inCallback = true;
+            final CallbackGuard.Scope scope = guard.enter(CallbackGuard.ENCODER);
             try
             {
                 ((ValueEncoder)value).encode(valueView, 0);
             }
             finally
             {
-                inCallback = false;
+                guard.exit(scope);
                 valueView.unbind();
             }
+            guard.afterCallback(scope);
         }
         else
         {
@@ -776,7 +879,7 @@ public final class Segment
         keyView.bindTo(ring.byteBuffer(), Entries.keyOffset(position), keyLength, false);
         valueView.bindTo(ring.byteBuffer(), Entries.valueOffset(position, keyLength),
             checkedValueLength(position, recordLength, keyLength), false);
-        inCallback = true;
+        final CallbackGuard.Scope scope = guard.enter(CallbackGuard.LISTENER);
         try
         {
             listener.onRemoval(keyView, valueView, cause);
@@ -797,10 +900,11 @@ public final class Segment
         }
         finally
         {
-            inCallback = false;
+            guard.exit(scope);
             keyView.unbind();
             valueView.unbind();
         }
+        guard.afterCallback(scope);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -810,6 +914,16 @@ public final class Segment
     private static int outcome(final boolean counted, final boolean hit)
     {
         return !counted ? ReadGate.EXIT : hit ? ReadGate.HIT : ReadGate.MISS;
+    }
+
+    /**
+     * Lets an optimistic read that failed out of the gate; a Ticker that closed the cache fails the
+     * read, and the memory is freed here, once the reader is out.
+     */
+    private void leaveGate(final int stripe)
+    {
+        gate.exit(stripe, ReadGate.EXIT);
+        guard.endOperation();
     }
 
     /**
@@ -957,12 +1071,15 @@ public final class Segment
         return NOT_FOUND;
     }
 
-    /** @return the value length of the record {@link #locate} found, or -1 when it does not fit its record */
+    /**
+     * @return the value length of the record {@link #locate} found, or -1 when it does not fit its
+     *     record or the record is longer than any the segment accepts (torn: a writer is at work)
+     */
     private int valueLengthAt(final int position, final int keyLength)
     {
         final int recordLength = Entries.recordLength(Entries.recordWord(ring, position));
         final int valueLength = Entries.valueLength(ring, position);
-        if (recordLength > ringSize - position || valueLength < 0 ||
+        if (recordLength > maxRecordLength || recordLength > ringSize - position || valueLength < 0 ||
             valueLength > Entries.valueCapacity(recordLength, keyLength))
         {
             return -1;
@@ -1018,7 +1135,10 @@ public final class Segment
         }
     }
 
-    /** Makes the version even again, publishing the changes; called when a locked call ends. */
+    /**
+     * Makes the version even again, publishing the changes; called when a locked call ends. Last,
+     * frees the cache's memory if a callback of this call closed the cache (see {@link CallbackGuard}).
+     */
     private void endWrite()
     {
         if (writing)
@@ -1026,6 +1146,7 @@ public final class Segment
             writing = false;
             VERSION.setRelease(this, (long)VERSION.getOpaque(this) + 1);
         }
+        guard.endOperation();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1376,13 +1497,9 @@ public final class Segment
 
     private void ensureOpen()
     {
-        if (closed)
+        if (guard.isClosed())
         {
             throw new IllegalStateException("cache is closed");
-        }
-        if (inCallback)
-        {
-            throw new IllegalStateException("the cache must not be called from a reader, codec, remapper or listener");
         }
     }
 
@@ -1413,6 +1530,11 @@ public final class Segment
 
     private int checkedValueLength(final int position, final int recordLength, final int keyLength)
     {
+        if (recordLength > maxRecordLength)
+        {
+            throw corrupted("record length " + recordLength + " exceeds the largest record, " + maxRecordLength,
+                position);
+        }
         final int valueLength = Entries.valueLength(ring, position);
         final int capacity = Entries.valueCapacity(recordLength, keyLength);
         if (valueLength < 0 || valueLength > capacity)

@@ -167,4 +167,43 @@ class SegmentTest
         assertNull(get(-1));
         assertEquals(segment.maxKeyPlusValue(), Segment.maxRecordLength(8192) - EntryDescriptor.HEADER_LENGTH);
     }
+
+    /**
+     * Issue 8: a length that fits the ring but exceeds the largest record a segment accepts (as a
+     * torn read or corrupted memory can show) is refused before anything is allocated or copied.
+     */
+    @Test
+    void aRecordLongerThanTheLargestRecordIsRefusedBeforeAnythingIsAllocated()
+    {
+        final int ringSize = 1 << 20;
+        final Memory bigRing = Memories.wrap(MemoryKind.JDK, ByteBuffer.allocateDirect(ringSize));
+        final Segment big = new Segment(bigRing, Memories.wrap(MemoryKind.JDK, ByteBuffer.allocateDirect(64 * 8)),
+            () -> 0L);
+        final long hash = Hashing.hash(1L, SEED);
+        assertTrue(big.put(hash, null, 1L, 0, 8, new byte[10], 0, 10, 0, Segment.PUT));
+        final int tornRecordLength = 900 << 10;
+        final int tornValueLength = 800 << 10;
+        bigRing.putInt(EntryDescriptor.RECORD_WORD_OFFSET, tornRecordLength);
+        bigRing.putInt(EntryDescriptor.VALUE_LENGTH_OFFSET, tornValueLength);
+
+        final Runnable read = () -> big.get(hash, null, 1L, 0, 8, true);
+        assertThrows(IllegalStateException.class, read::run); // warm-up: class loading allocates too
+        final long before = allocatedBytes();
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, read::run);
+        final long allocated = allocatedBytes() - before;
+        assertEquals("corrupted segment: record length " + tornRecordLength + " exceeds the largest record, " +
+            Segment.maxRecordLength(ringSize) + ": position=0, ringSize=" + ringSize, ex.getMessage());
+        assertTrue(allocated < Segment.maxRecordLength(ringSize),
+            "a read of a torn record allocated " + allocated + " bytes");
+        assertThrows(IllegalStateException.class, () -> big.get(hash, null, 1L, 0, 8, new byte[16], 0, 16, true));
+    }
+
+    private static long allocatedBytes()
+    {
+        final com.sun.management.ThreadMXBean bean =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        @SuppressWarnings("deprecation") // getId: the JDK 17 API; threadId() arrived in 19
+        final long id = Thread.currentThread().getId();
+        return bean.getThreadAllocatedBytes(id);
+    }
 }
