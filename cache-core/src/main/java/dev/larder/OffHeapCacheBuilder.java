@@ -238,8 +238,14 @@ public final class OffHeapCacheBuilder
             throw ex;
         }
         final long seed = hashSeed != null ? hashSeed : new SecureRandom().nextLong();
-        return new OffHeapCache(built, gate, seed, defaultTtlMillis, capacity, (long)segments * sizing.indexBytes(),
-            kind, allocator);
+        final OffHeapCache cache = new OffHeapCache(built, gate, seed, defaultTtlMillis, capacity,
+            (long)segments * sizing.indexBytes(), kind, allocator);
+        final java.util.function.Consumer<OffHeapCache> hook = OffHeapCache.buildHook;
+        if (hook != null)
+        {
+            hook.accept(cache);
+        }
+        return cache;
     }
 
     private static MemoryKind chooseBackend(final MemoryBackend requested)
