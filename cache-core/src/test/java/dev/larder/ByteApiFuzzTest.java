@@ -12,10 +12,13 @@ import dev.larder.codec.Buffers;
 import dev.larder.internal.Memories;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -71,8 +74,9 @@ class ByteApiFuzzTest
         }
         if (roomy)
         {
-            // 200 records of at most 24 + 16 + 64 bytes never fill a ring of ~120 KiB: nothing is evicted
-            builder.capacity(256 << 10).segments(2);
+            // 200 records of at most 136 bytes (header, a 32-byte key range, an 80-byte value range)
+            // never fill a segment's ring of ~60 KiB: nothing is evicted
+            builder.capacity(128 << 10).segments(2);
         }
         else
         {
@@ -107,7 +111,7 @@ class ByteApiFuzzTest
     {
     }
 
-    /** A buffer and the range of it that a call names, which may lie outside it; {@code bytes} is what the range holds. */
+    /** A buffer and the range of it that a call names, maybe outside it; {@code bytes}: what the range holds. */
     record Range(MutableDirectBuffer buffer, int offset, int length, byte[] bytes)
     {
         boolean valid()
@@ -478,7 +482,8 @@ class ByteApiFuzzTest
                             () -> cache.remove(key.buffer(), key.offset(), key.length()));
                         break;
                     }
-                    checkPresence(key.bytes(), cache.remove(key.buffer(), key.offset(), key.length()), "remove(buffer)");
+                    checkPresence(key.bytes(), cache.remove(key.buffer(), key.offset(), key.length()),
+                        "remove(buffer)");
                     forget(key.bytes());
                     break;
                 }
@@ -541,7 +546,7 @@ class ByteApiFuzzTest
                     checkTtl(bytesOf(key), ttl);
                     final Duration duration = cache.ttl(key);
                     assertEquals(ttl, duration == null ? OffHeapCache.ABSENT :
-                        duration.equals(java.time.temporal.ChronoUnit.FOREVER.getDuration()) ? OffHeapCache.NO_EXPIRY :
+                        duration.equals(ChronoUnit.FOREVER.getDuration()) ? OffHeapCache.NO_EXPIRY :
                         duration.toMillis(), "ttl(long) agrees with ttlMillis(long)");
                     break;
                 }
@@ -676,15 +681,14 @@ class ByteApiFuzzTest
         }
 
         /** The remapping function drawn from the input, applied through {@code compute}. */
-        private void compute(final byte[] key, final java.util.function.Function<java.util.function.UnaryOperator<byte[]>,
-            byte[]> compute)
+        private void compute(final byte[] key, final Function<UnaryOperator<byte[]>, byte[]> compute)
         {
             final Remap remap = data.pickValue(Remap.values());
             final byte[] next = remap == Remap.REPLACE ? value() :
                 remap == Remap.TOO_LARGE ? new byte[cache.maxEntrySize() - key.length + 1] : null;
             final byte[][] given = new byte[1][];
             final boolean[] called = new boolean[1];
-            final java.util.function.UnaryOperator<byte[]> remapping = current -> {
+            final UnaryOperator<byte[]> remapping = current -> {
                 called[0] = true;
                 given[0] = current;
                 switch (remap)
@@ -703,8 +707,8 @@ class ByteApiFuzzTest
             if (next != null && !fits(key, next))
             {
                 refused(IllegalArgumentException.class, "entry must be at most maxEntrySize bytes (key + value): " +
-                    "keyLength=" + key.length + ", valueLength=" + next.length + ", maxEntrySize=" + cache.maxEntrySize(),
-                    () -> compute.apply(remapping));
+                    "keyLength=" + key.length + ", valueLength=" + next.length + ", maxEntrySize=" +
+                    cache.maxEntrySize(), () -> compute.apply(remapping));
                 checkRead(key, given[0], "compute's current value");
                 return;
             }
@@ -761,6 +765,7 @@ class ByteApiFuzzTest
                 seen++;
             }
             assertEquals(live.size(), seen, "iteration returns every live entry once");
+            assertEquals(0, cache.stats().evictionCount(), "a roomy cache evicts nothing");
             final long entries = cache.size(); // expired entries count until the cache notices them
             assertTrue(live.size() <= entries && entries <= model.size(), "size " + entries);
         }

@@ -23,7 +23,8 @@ public final class InvariantsPropertyHook implements AroundPropertyHook
     }
 
     @Override
-    public PropertyExecutionResult aroundProperty(final PropertyLifecycleContext context, final PropertyExecutor property)
+    public PropertyExecutionResult aroundProperty(
+        final PropertyLifecycleContext context, final PropertyExecutor property)
     {
         final boolean skipped = context.findAnnotation(SkipInvariantCheck.class).isPresent() ||
             context.containerClass().isAnnotationPresent(SkipInvariantCheck.class);

@@ -96,8 +96,8 @@ class TypedCacheFuzzTest
                     {
                         final String suffix = string(data);
                         // appends, up to a length that keeps 100 operations far from filling the ring
-                        final String now = cache.compute(key, (unused, old) -> old == null || old.length() > 200 ? suffix :
-                            old + suffix);
+                        final String now = cache.compute(key,
+                            (unused, old) -> old == null || old.length() > 200 ? suffix : old + suffix);
                         final String old = decoded(model.get(k));
                         final String expected = old == null || old.length() > 200 ? suffix : old + suffix;
                         assertEquals(expected, now, "compute returns what the function returned");
