@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -89,6 +90,10 @@ public final class OffHeapCache implements AutoCloseable
 
     /** Internal ttl argument meaning "the cache's default time to live". */
     static final long DEFAULT_TTL = -1;
+
+    /** For tests: told of every cache built, and of every close before anything is freed; null otherwise. */
+    static volatile Consumer<OffHeapCache> buildHook;
+    static volatile Consumer<OffHeapCache> closeHook;
 
     private final Segment[] segments;
     private final int segmentMask;
@@ -816,6 +821,11 @@ public final class OffHeapCache implements AutoCloseable
     @Override
     public void close()
     {
+        final Consumer<OffHeapCache> hook = closeHook;
+        if (hook != null)
+        {
+            hook.accept(this);
+        }
         if (guard.closeFromCallback())
         {
             gate.shut(); // later readers take the locked path, which refuses them
