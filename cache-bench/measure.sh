@@ -12,7 +12,7 @@
 #                                   (builds commit $HASH_BEFORE in a temporary worktree); tables go
 #                                   to docs/measurements.md by hand, from cache-bench/results/hashing-*
 #   cache-bench/measure.sh engine   get/put/mixed, 1 and 2 threads, Larder beside Caffeine, at
-#                                   $ENGINE_START, $ENGINE_HASH and now (worktree builds)
+#                                   $ENGINE_START, $ENGINE_BEFORE_SPLIT and now (worktree builds)
 #   cache-bench/measure.sh jcache   get/put through Larder's and Caffeine's JCache providers beside
 #                                   their own caches (JCacheBenchmark, -prof gc) into
 #                                   cache-bench/results/jcache.json; numbers go to docs/jcache.md by hand
@@ -28,9 +28,9 @@ MODE=${1:-full}
 BEFORE=f682a92
 # the last commit with the xxHash-style hash and unbounded linear probing (issue 14)
 HASH_BEFORE=6b4fddd
-# engine 2 (issue 8): where it started, and the keyed hash alone
+# engine 2 (issue 8): where the session started, and the engine just before Segment was split
 ENGINE_START=d8b7a2a
-ENGINE_HASH=7820ee8
+ENGINE_BEFORE_SPLIT=${ENGINE_BEFORE_SPLIT:-HEAD~1}
 
 # Chronicle Map needs these on Java 17; the export also enables Larder's Agrona backend.
 FLAGS=(-Dchronicle.analytics.disable=true -Dagrona.disable.bounds.checks=true
@@ -99,17 +99,18 @@ readpath() {
 }
 
 # Engine 2 (issue 8): get, put and mixed on 1 and 2 threads, Larder beside Caffeine, for the
-# session's starting commit, the keyed hash (issue 14) and the working tree, one after another.
+# session's starting commit, the engine before the split of Segment, and the working tree, one
+# after another (the cache-resident working set: the engine's own cost, not memory latency).
 engine() {
   local dir
   dir=$(mktemp -d)
   jar_at "$ENGINE_START" "$dir/start.jar"
-  jar_at "$ENGINE_HASH" "$dir/hash.jar"
+  jar_at "$ENGINE_BEFORE_SPLIT" "$dir/split-before.jar"
   cp "$JAR" "$dir/now.jar"
   for t in 1 2; do
-    for v in start hash now; do
+    for v in start split-before now; do
       java -jar "$dir/$v.jar" 'PeersBenchmark.(get|put|mixed)' -t "$t" -prof gc -p valueSize=100 \
-        -p workingSet=small,large -p distribution=uniform -p cache=larder,caffeine \
+        -p workingSet=small -p distribution=uniform -p cache=larder,caffeine \
         -rf json -rff "$RESULTS/engine-$v-t$t.json"
     done
   done

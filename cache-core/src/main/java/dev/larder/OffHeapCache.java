@@ -826,9 +826,13 @@ public final class OffHeapCache implements AutoCloseable
         {
             hook.accept(this);
         }
+        // Shut the gate before any call can see the cache closed: a lock-free read that starts
+        // after another call was refused must be refused too, not answer from memory still there
+        // (Lincheck found that order: compute refused, then a get on the same thread missed).
+        // Later readers take the locked path, which refuses them.
+        gate.shut();
         if (guard.closeFromCallback())
         {
-            gate.shut(); // later readers take the locked path, which refuses them
             return;
         }
         if (guard.markClosed())

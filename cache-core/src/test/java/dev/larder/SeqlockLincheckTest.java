@@ -1,6 +1,8 @@
 package dev.larder;
 
+import dev.larder.internal.CallbackGuard;
 import dev.larder.internal.HeapMemory;
+import dev.larder.internal.KeyHasher;
 import dev.larder.internal.MemoryKind;
 import dev.larder.internal.OffHeapAllocator;
 import dev.larder.internal.ReadGate;
@@ -77,7 +79,8 @@ public class SeqlockLincheckTest
         final HeapMemory ring = new HeapMemory(RING_BYTES);
         final HeapMemory index = new HeapMemory(INDEX_BYTES);
         final ReadGate gate = new ReadGate(1);
-        final Segment segment = new Segment(ring, index, () -> 0L, null, gate);
+        final CallbackGuard guard = new CallbackGuard();
+        final Segment segment = new Segment(ring, index, () -> 0L, null, gate, guard);
         final OffHeapAllocator allocator = new OffHeapAllocator()
         {
             @Override
@@ -99,8 +102,8 @@ public class SeqlockLincheckTest
                 index.free();
             }
         };
-        return new OffHeapCache(new Segment[] {segment}, gate, SEED, 0, RING_BYTES + INDEX_BYTES, INDEX_BYTES,
-            MemoryKind.JDK, allocator);
+        return new OffHeapCache(new Segment[] {segment}, gate, guard, KeyHasher.seeded(HashFunction.SIPHASH_1_3, SEED), 0,
+            RING_BYTES + INDEX_BYTES, INDEX_BYTES, MemoryKind.JDK, allocator);
     }
 
     /**
