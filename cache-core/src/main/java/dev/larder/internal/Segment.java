@@ -81,11 +81,6 @@ public final class Segment
     /** Optimistic attempts before a read takes the lock. */
     private static final int OPTIMISTIC_ATTEMPTS = 2;
 
-    /** Put modes. */
-    public static final int PUT = 0;
-    public static final int PUT_IF_ABSENT = 1;
-    public static final int REPLACE = 2;
-
     /** Result of a lookup that found nothing. */
     private static final int NOT_FOUND = -1;
     /** Result of an optimistic attempt that saw a writer at work (or data it could not trust). */
@@ -208,7 +203,8 @@ public final class Segment
     }
 
     // ------------------------------------------------------------------------------------------
-    // Operations. key: byte[] | DirectBuffer | null (long key in keyBits). See Keys.
+    // Operations. The caller has checked it is not one of the cache's callbacks (CallbackGuard.checkCaller)
+    // before filling the key; see KeyRef.
     // ------------------------------------------------------------------------------------------
 
     /**
@@ -219,8 +215,7 @@ public final class Segment
      * @return the value's length, or -1 when absent or expired
      */
     public int get(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
+        final KeyRef key, final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
     {
         guard.checkCaller();
         final int stripe = gate.enter();
@@ -229,7 +224,7 @@ public final class Segment
             final int result;
             try
             {
-                result = tryGet(hash, key, keyBits, keyOffset, keyLength, dst, dstOffset, dstCapacity, record);
+                result = tryGet(key, dst, dstOffset, dstCapacity, record);
             }
             catch (final Throwable ex)
             {
@@ -242,7 +237,7 @@ public final class Segment
                 return result;
             }
         }
-        return lockedGet(hash, key, keyBits, keyOffset, keyLength, dst, dstOffset, dstCapacity, record);
+        return lockedGet(key, dst, dstOffset, dstCapacity, record);
     }
 
     /**
@@ -252,8 +247,7 @@ public final class Segment
      * @return a copy of the value, or null when absent or expired
      */
     public byte[] get(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final boolean record)
+        final KeyRef key, final boolean record)
     {
         guard.checkCaller();
         final int stripe = gate.enter();
@@ -262,7 +256,7 @@ public final class Segment
             final byte[] result;
             try
             {
-                result = tryGet(hash, key, keyBits, keyOffset, keyLength, record);
+                result = tryGet(key, record);
             }
             catch (final Throwable ex)
             {
@@ -275,17 +269,17 @@ public final class Segment
                 return result;
             }
         }
-        return lockedGet(hash, key, keyBits, keyOffset, keyLength, record);
+        return lockedGet(key, record);
     }
 
     private synchronized int lockedGet(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
+        final KeyRef key, final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
     {
+        final int keyLength = key.length();
         ensureOpen();
         try
         {
-            final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
+            final int position = findForRead(key, record);
             if (position == NOT_FOUND)
             {
                 return -1;
@@ -304,13 +298,13 @@ public final class Segment
     }
 
     private synchronized byte[] lockedGet(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final boolean record)
+        final KeyRef key, final boolean record)
     {
+        final int keyLength = key.length();
         ensureOpen();
         try
         {
-            final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
+            final int position = findForRead(key, record);
             if (position == NOT_FOUND)
             {
                 return null;
@@ -327,32 +321,30 @@ public final class Segment
 
     /**
      * @param ttlMillis time to live, or 0 for no expiry
-     * @param mode      {@link #PUT}, {@link #PUT_IF_ABSENT} or {@link #REPLACE}
+     * @param mode      what to do about a live entry
      * @return true when the value was stored
      */
     public boolean put(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Object value, final int valueOffset, final int valueLength, final long ttlMillis, final int mode)
+        final KeyRef key, final Object value, final int valueOffset, final int valueLength, final long ttlMillis, final PutMode mode)
     {
         guard.checkCaller();
-        return lockedPut(hash, key, keyBits, keyOffset, keyLength, value, valueOffset, valueLength, ttlMillis, mode);
+        return lockedPut(key, value, valueOffset, valueLength, ttlMillis, mode);
     }
 
     private synchronized boolean lockedPut(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Object value, final int valueOffset, final int valueLength, final long ttlMillis, final int mode)
+        final KeyRef key, final Object value, final int valueOffset, final int valueLength, final long ttlMillis, final PutMode mode)
     {
         ensureOpen();
         try
         {
-            final long recordLength = EntryDescriptor.recordLength(keyLength, valueLength);
-            if (keyLength > MAX_KEY_LENGTH || recordLength > maxRecordLength)
+            final int keyLength = key.length();
+            if (!accepts(keyLength, valueLength))
             {
                 rejections++;
                 return false;
             }
-            final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
-            if (slot == NOT_FOUND ? mode == REPLACE : mode == PUT_IF_ABSENT)
+            final int slot = findLive(key);
+            if (!mode.appliesTo(slot != NOT_FOUND))
             {
                 return false;
             }
@@ -371,8 +363,7 @@ public final class Segment
                 }
                 unlink(slot, position);
             }
-            append((int)(hash >>> 32), key, keyBits, keyOffset, keyLength, value, valueOffset, valueLength,
-                (int)recordLength, expireAt);
+            append(key, value, valueOffset, valueLength, expireAt);
             puts++;
             return true;
         }
@@ -383,20 +374,18 @@ public final class Segment
     }
 
     /** @return true when a live entry was removed. */
-    public boolean remove(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
+    public boolean remove(final KeyRef key)
     {
         guard.checkCaller();
-        return lockedRemove(hash, key, keyBits, keyOffset, keyLength);
+        return lockedRemove(key);
     }
 
-    private synchronized boolean lockedRemove(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
+    private synchronized boolean lockedRemove(final KeyRef key)
     {
         ensureOpen();
         try
         {
-            final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
+            final int slot = findLive(key);
             if (slot == NOT_FOUND)
             {
                 return false;
@@ -417,8 +406,7 @@ public final class Segment
      *
      * @return true when a live entry exists; no statistics, no access-metadata update
      */
-    public boolean contains(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
+    public boolean contains(final KeyRef key)
     {
         guard.checkCaller();
         final int stripe = gate.enter();
@@ -427,7 +415,7 @@ public final class Segment
             final int result;
             try
             {
-                result = tryGet(hash, key, keyBits, keyOffset, keyLength, null, 0, -1, false);
+                result = tryGet(key, null, 0, -1, false);
             }
             catch (final Throwable ex)
             {
@@ -440,16 +428,15 @@ public final class Segment
                 return result >= 0;
             }
         }
-        return lockedContains(hash, key, keyBits, keyOffset, keyLength);
+        return lockedContains(key);
     }
 
-    private synchronized boolean lockedContains(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
+    private synchronized boolean lockedContains(final KeyRef key)
     {
         ensureOpen();
         try
         {
-            return findLive(hash, key, keyBits, keyOffset, keyLength) != NOT_FOUND;
+            return findLive(key) != NOT_FOUND;
         }
         finally
         {
@@ -464,21 +451,19 @@ public final class Segment
      * @return true when the entry exists
      */
     public boolean touch(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final long ttlMillis)
+        final KeyRef key, final long ttlMillis)
     {
         guard.checkCaller();
-        return lockedTouch(hash, key, keyBits, keyOffset, keyLength, ttlMillis);
+        return lockedTouch(key, ttlMillis);
     }
 
     private synchronized boolean lockedTouch(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final long ttlMillis)
+        final KeyRef key, final long ttlMillis)
     {
         ensureOpen();
         try
         {
-            if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
+            if (findLive(key) == NOT_FOUND)
             {
                 return false;
             }
@@ -495,20 +480,18 @@ public final class Segment
     /**
      * @return the remaining time to live in ms, {@link Long#MAX_VALUE} for no expiry, -1 when absent
      */
-    public long ttlMillis(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
+    public long ttlMillis(final KeyRef key)
     {
         guard.checkCaller();
-        return lockedTtlMillis(hash, key, keyBits, keyOffset, keyLength);
+        return lockedTtlMillis(key);
     }
 
-    private synchronized long lockedTtlMillis(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
+    private synchronized long lockedTtlMillis(final KeyRef key)
     {
         ensureOpen();
         try
         {
-            if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
+            if (findLive(key) == NOT_FOUND)
             {
                 return -1;
             }
@@ -605,6 +588,17 @@ public final class Segment
         return maxRecordLength - HEADER_LENGTH;
     }
 
+    /**
+     * The one size rule of every write: a key of at most {@link EntryDescriptor#MAX_KEY_LENGTH} bytes,
+     * and a record of at most a quarter of the ring.
+     *
+     * @return true when an entry of this key and value length may be stored
+     */
+    public boolean accepts(final int keyLength, final int valueLength)
+    {
+        return keyLength <= MAX_KEY_LENGTH && EntryDescriptor.recordLength(keyLength, valueLength) <= maxRecordLength;
+    }
+
     /** @return the most live entries the index holds before the segment evicts. */
     public int maxEntries()
     {
@@ -617,21 +611,20 @@ public final class Segment
      * @return what the reader returned, or null when absent or expired (the reader is not called)
      */
     public <R> R read(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final ValueReader<R> reader, final boolean record)
+        final KeyRef key, final ValueReader<R> reader, final boolean record)
     {
         guard.checkCaller();
-        return lockedRead(hash, key, keyBits, keyOffset, keyLength, reader, record);
+        return lockedRead(key, reader, record);
     }
 
     private synchronized <R> R lockedRead(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final ValueReader<R> reader, final boolean record)
+        final KeyRef key, final ValueReader<R> reader, final boolean record)
     {
+        final int keyLength = key.length();
         ensureOpen();
         try
         {
-            final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
+            final int position = findForRead(key, record);
             if (position == NOT_FOUND)
             {
                 return null;
@@ -667,21 +660,20 @@ public final class Segment
      *     large (rejected and counted; the entry is unchanged)
      */
     public int compute(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Remapper remapper, final long ttlMillis)
+        final KeyRef key, final Remapper remapper, final long ttlMillis)
     {
         guard.checkCaller();
-        return lockedCompute(hash, key, keyBits, keyOffset, keyLength, remapper, ttlMillis);
+        return lockedCompute(key, remapper, ttlMillis);
     }
 
     private synchronized int lockedCompute(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Remapper remapper, final long ttlMillis)
+        final KeyRef key, final Remapper remapper, final long ttlMillis)
     {
         ensureOpen();
         try
         {
-            final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
+            final int keyLength = key.length();
+            final int slot = findLive(key);
             final int position = foundPosition;
             final Object result;
             if (slot != NOT_FOUND)
@@ -715,8 +707,7 @@ public final class Segment
                 return 0;
             }
             final int valueLength = result instanceof byte[] ? ((byte[])result).length : ((ValueEncoder)result).encodedLength();
-            final long recordLength = EntryDescriptor.recordLength(keyLength, valueLength);
-            if (keyLength > MAX_KEY_LENGTH || recordLength > maxRecordLength)
+            if (!accepts(keyLength, valueLength))
             {
                 rejections++;
                 return -1;
@@ -734,8 +725,7 @@ public final class Segment
                 }
                 unlink(slot, position);
             }
-            append((int)(hash >>> 32), key, keyBits, keyOffset, keyLength, result, 0, valueLength, (int)recordLength,
-                expireAt);
+            append(key, result, 0, valueLength, expireAt);
             puts++;
             return 1;
         }
@@ -794,21 +784,20 @@ public final class Segment
      * @return a copy of the value, or null when absent or expired
      */
     public byte[] peekEntry(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final long[] ttlOut)
+        final KeyRef key, final long[] ttlOut)
     {
         guard.checkCaller();
-        return lockedPeekEntry(hash, key, keyBits, keyOffset, keyLength, ttlOut);
+        return lockedPeekEntry(key, ttlOut);
     }
 
     private synchronized byte[] lockedPeekEntry(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final long[] ttlOut)
+        final KeyRef key, final long[] ttlOut)
     {
+        final int keyLength = key.length();
         ensureOpen();
         try
         {
-            if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
+            if (findLive(key) == NOT_FOUND)
             {
                 return null;
             }
@@ -863,7 +852,7 @@ public final class Segment
         }
         else
         {
-            Keys.write(ring, at, value, 0, valueOffset, valueLength);
+            Keys.write(ring, at, value, valueOffset, valueLength);
         }
     }
 
@@ -932,9 +921,9 @@ public final class Segment
      *     {@link #RETRY} when the read must take the lock
      */
     private int tryGet(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
+        final KeyRef key, final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
     {
+        final int keyLength = key.length();
         for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++)
         {
             final long stamp = (long)VERSION.getAcquire(this);
@@ -942,7 +931,7 @@ public final class Segment
             {
                 return RETRY;
             }
-            final long found = locate((int)(hash >>> 32), key, keyBits, keyOffset, keyLength);
+            final long found = locate(key);
             if (found == RETRY)
             {
                 continue;
@@ -975,9 +964,9 @@ public final class Segment
 
     /** @return a copy of the value, null when absent, or {@link #RETRY_VALUE} when the read must take the lock */
     private byte[] tryGet(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final boolean record)
+        final KeyRef key, final boolean record)
     {
+        final int keyLength = key.length();
         for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++)
         {
             final long stamp = (long)VERSION.getAcquire(this);
@@ -985,7 +974,7 @@ public final class Segment
             {
                 return RETRY_VALUE;
             }
-            final long found = locate((int)(hash >>> 32), key, keyBits, keyOffset, keyLength);
+            final long found = locate(key);
             if (found == RETRY)
             {
                 continue;
@@ -1028,8 +1017,10 @@ public final class Segment
      * @return {@code slot << 32 | position} of a live, unexpired match; {@link #NOT_FOUND}; or
      *     {@link #RETRY} (an expired match also retries, so that the locked path removes it)
      */
-    private long locate(final int tag, final Object key, final long keyBits, final int keyOffset, final int keyLength)
+    private long locate(final KeyRef key)
     {
+        final int keyLength = key.length();
+        final int tag = key.tag();
         final int wanted = tag & IndexDescriptor.TAG_MASK;
         int slot = IndexDescriptor.home(tag, slots);
         for (int distance = 0; distance <= probeLimit; distance++)
@@ -1055,7 +1046,7 @@ public final class Segment
                     {
                         return RETRY;
                     }
-                    if (Keys.equal(ring, Entries.keyOffset(at), key, keyBits, keyOffset, keyLength))
+                    if (key.matches(ring, Entries.keyOffset(at)))
                     {
                         final long expireAt = Entries.expireAtOf(expiryKeyLength);
                         if (expireAt != 0 && expireAt <= clock.millis())
@@ -1160,10 +1151,9 @@ public final class Segment
      * @return the record position, or {@link #NOT_FOUND}
      */
     private int findForRead(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final boolean record)
+        final KeyRef key, final boolean record)
     {
-        final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
+        final int slot = findLive(key);
         if (slot == NOT_FOUND)
         {
             if (record)
@@ -1186,10 +1176,9 @@ public final class Segment
      *
      * @return the slot, or {@link #NOT_FOUND}
      */
-    private int findLive(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
+    private int findLive(final KeyRef key)
     {
-        final int slot = find((int)(hash >>> 32), key, keyBits, keyOffset, keyLength);
+        final int slot = find(key);
         if (slot != NOT_FOUND)
         {
             final long expireAt = foundExpireAt;
@@ -1204,8 +1193,10 @@ public final class Segment
         return slot;
     }
 
-    private int find(final int tag, final Object key, final long keyBits, final int keyOffset, final int keyLength)
+    private int find(final KeyRef key)
     {
+        final int keyLength = key.length();
+        final int tag = key.tag();
         final int wanted = tag & IndexDescriptor.TAG_MASK;
         int slot = IndexDescriptor.home(tag, slots);
         for (int distance = 0; distance <= probeLimit; distance++)
@@ -1222,7 +1213,7 @@ public final class Segment
                 if (Entries.keyLengthOf(expiryKeyLength) == keyLength)
                 {
                     final int recordLength = checkRecord(position, HEADER_LENGTH + keyLength);
-                    if (Keys.equal(ring, Entries.keyOffset(position), key, keyBits, keyOffset, keyLength))
+                    if (key.matches(ring, Entries.keyOffset(position)))
                     {
                         foundPosition = position;
                         foundRecordLength = recordLength;
@@ -1350,9 +1341,11 @@ public final class Segment
     }
 
     private void append(
-        final int tag, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Object value, final int valueOffset, final int valueLength, final int recordLength, final long expireAt)
+        final KeyRef key, final Object value, final int valueOffset, final int valueLength, final long expireAt)
     {
+        final int recordLength = (int)EntryDescriptor.recordLength(key.length(), valueLength);
+        final int keyLength = key.length();
+        final int tag = key.tag();
         beginWrite();
         consecutiveMoves = 0;
         while (live >= maxEntries)
@@ -1374,7 +1367,7 @@ public final class Segment
         }
         final int position = tail;
         Entries.writeHeader(ring, position, recordLength, tag, expireAt, keyLength, valueLength);
-        Keys.write(ring, Entries.keyOffset(position), key, keyBits, keyOffset, keyLength);
+        key.writeTo(ring, Entries.keyOffset(position));
         writeValue(Entries.valueOffset(position, keyLength), value, valueOffset, valueLength);
         advanceTail(recordLength);
         insertSlot(tag, position);
