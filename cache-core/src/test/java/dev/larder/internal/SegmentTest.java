@@ -171,7 +171,7 @@ class SegmentTest
             segment.verifyInvariants();
         }
         assertNull(get(-1));
-        assertEquals(segment.maxKeyPlusValue(), Segment.maxRecordLength(8192) - EntryDescriptor.HEADER_LENGTH);
+        assertEquals(segment.maxKeyPlusValue(), Ring.maxRecordLength(8192) - EntryDescriptor.HEADER_LENGTH);
     }
 
     /**
@@ -197,8 +197,8 @@ class SegmentTest
         final IllegalStateException ex = assertThrows(IllegalStateException.class, read::run);
         final long allocated = allocatedBytes() - before;
         assertEquals("corrupted segment: record length " + tornRecordLength + " exceeds the largest record, " +
-            Segment.maxRecordLength(ringSize) + ": position=0, ringSize=" + ringSize, ex.getMessage());
-        assertTrue(allocated < Segment.maxRecordLength(ringSize),
+            Ring.maxRecordLength(ringSize) + ": position=0, ringSize=" + ringSize, ex.getMessage());
+        assertTrue(allocated < Ring.maxRecordLength(ringSize),
             "a read of a torn record allocated " + allocated + " bytes");
         assertThrows(IllegalStateException.class, () -> big.get(key(1L), new byte[16], 0, 16, true));
     }
