@@ -265,6 +265,13 @@ public final class OffHeapCacheBuilder
             (long)segments * sizing.indexBytes(), kind, allocator);
     }
 
+    /** @return what the flag must export to: Agrona's module on the module path, ALL-UNNAMED on the class path */
+    static String agronaModule()
+    {
+        final Module agrona = org.agrona.DirectBuffer.class.getModule();
+        return agrona.isNamed() ? agrona.getName() : "ALL-UNNAMED";
+    }
+
     private static MemoryKind chooseBackend(final MemoryBackend requested)
     {
         switch (requested)
@@ -275,7 +282,8 @@ public final class OffHeapCacheBuilder
                 if (!Memories.agronaAvailable())
                 {
                     throw new IllegalStateException("memory backend AGRONA is not available in this JVM " +
-                        "(run with --add-exports java.base/jdk.internal.misc=ALL-UNNAMED): " + Memories.agronaFailure());
+                        "(run with --add-exports java.base/jdk.internal.misc=" + agronaModule() + "): " +
+                        Memories.agronaFailure());
                 }
                 return MemoryKind.AGRONA;
             default:

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.larder.codec.Buffers;
 import dev.larder.codec.Codecs;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

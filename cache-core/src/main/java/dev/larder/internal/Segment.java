@@ -52,7 +52,7 @@ public final class Segment extends OptimisticReads
      * @param index the index; zero-filled, its capacity a multiple of {@link IndexDescriptor#SLOT_LENGTH}
      * @param clock milliseconds since the cache's epoch
      */
-    public Segment(final Memory ring, final Memory index, final MillisClock clock)
+    Segment(final Memory ring, final Memory index, final MillisClock clock)
     {
         this(ring, index, clock, null, new ReadGate(1), new CallbackGuard());
     }
