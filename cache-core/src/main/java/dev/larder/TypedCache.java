@@ -27,9 +27,15 @@ import org.agrona.MutableDirectBuffer;
  *
  * <h2>Encoding</h2>
  * Each thread has a {@link Scratch}: a growable array the key is encoded into (then hashed and
- * compared as bytes), and a reusable {@link ValueEncoder} that carries the value and its codec to
- * the segment, which encodes it straight into the ring. Nothing is allocated per call once the
- * scratch array has grown to the largest key.
+ * compared as bytes), the {@link KeyRef} the byte-level cache takes for it, and a reusable
+ * {@link ValueEncoder} that carries the value and its codec to the segment, which encodes it
+ * straight into the ring. Nothing is allocated per call once the scratch array has grown to the
+ * largest key; each call looks the scratch up once, and the byte-level cache's own per-thread key
+ * is not used.
+ *
+ * <h2>Gets</h2>
+ * {@code get} is {@code read(key, decoder)}: the codec decodes in place under the segment lock.
+ * It is not lock-free on purpose (see {@link Cache}, "Locking").
  *
  * <h2>Loads</h2>
  * Misses that load go through {@link #inFlight}, one future per encoded key: the first caller runs

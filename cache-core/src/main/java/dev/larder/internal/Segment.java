@@ -32,9 +32,8 @@ import java.util.List;
  * memory is freed at its last step ({@link #endWrite()}, or after leaving the gate).
  *
  * <h2>Eviction and expiry</h2>
- * An append first makes room ({@link #evictHead()}) until the index is under its load limit and
- * the ring has room. An expired entry is removed when an operation meets it ({@link #findLive}),
- * and first when it reaches the head.
+ * An append first makes room ({@link #evictHead()}); an expired entry is removed when an operation
+ * meets it ({@link #findLive}).
  */
 public final class Segment extends OptimisticReads
 {
@@ -47,17 +46,16 @@ public final class Segment extends OptimisticReads
     private final long[] counts = new long[SegmentStat.values().length];
     private int live;
 
-    /**
-     * @param ring  the ring buffer; its capacity must be a multiple of {@link EntryDescriptor#ALIGNMENT}
-     * @param index the index; zero-filled, its capacity a multiple of {@link IndexDescriptor#SLOT_LENGTH}
-     * @param clock milliseconds since the cache's epoch
-     */
+    /** A segment of its own, with no listener, for tests. */
     Segment(final Memory ring, final Memory index, final MillisClock clock)
     {
         this(ring, index, clock, null, new ReadGate(1), new CallbackGuard());
     }
 
     /**
+     * @param ring     the ring buffer; its capacity a multiple of {@link EntryDescriptor#ALIGNMENT}
+     * @param index    the index; zero-filled, its capacity a multiple of {@link IndexDescriptor#SLOT_LENGTH}
+     * @param clock    milliseconds since the cache's epoch
      * @param listener told of every removal, or null
      * @param gate     the cache's gate for lock-free readers, shared by its segments
      * @param guard    the cache's callback guard and closed state, shared by its segments

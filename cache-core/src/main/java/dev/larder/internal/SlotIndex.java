@@ -28,8 +28,8 @@ import static dev.larder.internal.IndexDescriptor.SLOT_LENGTH;
  * Slots are written under the segment lock, except the access mark: a lock-free reader sets R and
  * the epoch with a compare-and-set on the slot value it validated ({@link #markAccessed}), which
  * can succeed only while that slot still points at the same record. {@link #locate} is the
- * lock-free probe: it writes nothing and trusts nothing it reads. {@link #find} is the locked one
- * and leaves what it found in {@link #foundPosition()} and friends.
+ * lock-free lookup: it writes nothing and trusts nothing it reads. {@link #find} is the locked one
+ * and leaves what it found in {@link #foundPosition()} and friends. Both walk the same probe.
  */
 final class SlotIndex
 {
@@ -75,43 +75,23 @@ final class SlotIndex
     // ------------------------------------------------------------------------------------------
 
     /**
-     * The locked probe: every offset it reads is checked, and a bad one is corruption.
+     * The locked lookup: every offset the probe reads is checked, and a bad one is corruption. It
+     * leaves the record it finds in {@link #foundPosition()} and friends.
      *
      * @return the slot of the key's entry, expired or not, or {@link #NOT_FOUND}
      */
     int find(final KeyRef key)
     {
-        final int keyLength = key.length();
-        final int tag = key.tag();
-        final int wanted = tag & IndexDescriptor.TAG_MASK;
-        final Memory records = ring.memory();
-        int slot = IndexDescriptor.home(tag, slots);
-        for (int distance = 0; distance <= probeLimit; distance++)
+        final long found = probe(key, true, null);
+        if (found == NOT_FOUND)
         {
-            final long value = memory.getLong(slot * SLOT_LENGTH);
-            if (value == EMPTY || IndexDescriptor.displacement(value, slot, slots) < distance)
-            {
-                return NOT_FOUND;
-            }
-            if (IndexDescriptor.tag(value) == wanted)
-            {
-                final int position = ring.checkedPosition(value);
-                final long expiryKeyLength = Entries.expiryKeyLengthWord(records, position);
-                if (Entries.keyLengthOf(expiryKeyLength) == keyLength)
-                {
-                    final int recordLength = ring.checkRecord(position, HEADER_LENGTH + keyLength);
-                    if (key.matches(records, Entries.keyOffset(position)))
-                    {
-                        foundPosition = position;
-                        foundRecordLength = recordLength;
-                        foundExpireAt = Entries.expireAtOf(expiryKeyLength);
-                        return slot;
-                    }
-                }
-            }
-            slot = next(slot);
+            return NOT_FOUND;
         }
-        return NOT_FOUND;
+        final Memory records = ring.memory();
+        foundPosition = (int)found;
+        foundRecordLength = Entries.recordLength(Entries.recordWord(records, foundPosition));
+        foundExpireAt = Entries.expireAt(records, foundPosition);
+        return (int)(found >>> 32);
     }
 
     /** @return the record position of the last {@link #find} that found one */
@@ -145,13 +125,28 @@ final class SlotIndex
     }
 
     /**
-     * The lock-free probe: reads only, writes no field, and never trusts what it reads: an offset
+     * The lock-free lookup: reads only, writes no field, and never trusts what it reads: an offset
      * or length that does not fit the ring means a writer is at work, and the answer is RETRY.
      *
      * @return {@code slot << 32 | position} of a live, unexpired match; {@link #NOT_FOUND}; or
      *     {@link #RETRY} (an expired match also retries, so that the locked path removes it)
      */
     long locate(final KeyRef key, final Expiry expiry)
+    {
+        return probe(key, false, expiry);
+    }
+
+    /**
+     * The probe both lookups share: from the key's home slot until an empty slot, an entry less
+     * displaced than the distance walked, or the probe limit; comparing the tag, then the key
+     * length, then every key byte.
+     *
+     * @param locked true under the lock: a bad offset is corruption, and throws; false without it:
+     *               a bad offset or an expired match is {@link #RETRY}
+     * @param expiry for the lock-free lookup, null for the locked one
+     * @return {@code slot << 32 | position} of the match, {@link #NOT_FOUND} or {@link #RETRY}
+     */
+    private long probe(final KeyRef key, final boolean locked, final Expiry expiry)
     {
         final int keyLength = key.length();
         final int tag = key.tag();
@@ -170,7 +165,7 @@ final class SlotIndex
                 final long position = IndexDescriptor.position(value);
                 if (!ring.holdsHeaderAt(position))
                 {
-                    return RETRY;
+                    return locked ? ring.checkedPosition(value) : RETRY; // checkedPosition throws here
                 }
                 final int at = (int)position;
                 final long expiryKeyLength = Entries.expiryKeyLengthWord(records, at);
@@ -178,11 +173,12 @@ final class SlotIndex
                 {
                     if (!ring.recordFits(at, keyLength))
                     {
-                        return RETRY;
+                        return locked ? ring.checkRecord(at, HEADER_LENGTH + keyLength) : RETRY; // so does checkRecord
                     }
                     if (key.matches(records, Entries.keyOffset(at)))
                     {
-                        return expiry.isExpired(Entries.expireAtOf(expiryKeyLength)) ? RETRY : (long)slot << 32 | at;
+                        return !locked && expiry.isExpired(Entries.expireAtOf(expiryKeyLength)) ? RETRY :
+                            (long)slot << 32 | at;
                     }
                 }
             }
