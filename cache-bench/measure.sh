@@ -13,6 +13,9 @@
 #                                   to docs/measurements.md by hand, from cache-bench/results/hashing-*
 #   cache-bench/measure.sh engine   get/put/mixed, 1 and 2 threads, Larder beside Caffeine, at
 #                                   $ENGINE_START, $ENGINE_HASH and now (worktree builds)
+#   cache-bench/measure.sh jcache   get/put through Larder's and Caffeine's JCache providers beside
+#                                   their own caches (JCacheBenchmark, -prof gc) into
+#                                   cache-bench/results/jcache.json; numbers go to docs/jcache.md by hand
 #   cache-bench/measure.sh report   only rewrite docs/benchmarks.md from cache-bench/results/
 #   cache-bench/measure.sh ci       every benchmark for a token iteration, into a temp dir; judges
 #                                   nothing and writes no docs (so that no benchmark can rot)
@@ -133,6 +136,10 @@ hashing() {
   git worktree remove --force "$tree"
 }
 
+jcache() {
+  java -jar "$JAR" JCacheBenchmark -t 1 -prof gc -rf json -rff "$RESULTS/jcache.json"
+}
+
 hitrate() {
   java -cp "$JAR" dev.larder.bench.sim.HitRateSimulator --out "$RESULTS" --charts docs/charts
 }
@@ -163,7 +170,7 @@ ci() {
   local out
   out=$(mktemp -d)
   java -cp "$JAR" "${FLAGS[@]}" dev.larder.bench.peers.PeersSmoke 2000
-  java -jar "$JAR" 'PeersBenchmark|ZeroAllocationBenchmark|TypedCacheBenchmark' -f 1 -wi 0 -i 1 -r 100ms \
+  java -jar "$JAR" 'PeersBenchmark|ZeroAllocationBenchmark|TypedCacheBenchmark|JCacheBenchmark' -f 1 -wi 0 -i 1 -r 100ms \
     -p valueSize=100 -p workingSet=small -p distribution=zipf -rf json -rff "$out/token.json"
   java -jar "$JAR" 'HashBenchmark|FloodBenchmark' -f 1 -wi 0 -i 1 -r 100ms -p keyLength=16 -p keys=colliding \
     -rf json -rff "$out/token-hashing.json"
@@ -187,7 +194,8 @@ case "$MODE" in
   readpath) machine; readpath; report ;;
   hashing) machine; hashing ;;
   engine) machine; engine ;;
+  jcache) machine; jcache ;;
   report) report ;;
   ci) ci ;;
-  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|report|ci" >&2; exit 2 ;;
+  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|jcache|report|ci" >&2; exit 2 ;;
 esac

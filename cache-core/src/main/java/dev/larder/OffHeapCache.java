@@ -15,6 +15,7 @@ import dev.larder.internal.SegmentStat;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -122,6 +123,10 @@ public final class OffHeapCache implements AutoCloseable
 
     /** Internal ttl argument meaning "the cache's default time to live". */
     static final long DEFAULT_TTL = -1;
+
+    /** For tests: told of every cache built, and of every close before anything is freed; null otherwise. */
+    static volatile Consumer<OffHeapCache> buildHook;
+    static volatile Consumer<OffHeapCache> closeHook;
 
     private final Segment[] segments;
     private final int segmentMask;
@@ -906,6 +911,11 @@ public final class OffHeapCache implements AutoCloseable
     @Override
     public void close()
     {
+        final Consumer<OffHeapCache> hook = closeHook;
+        if (hook != null)
+        {
+            hook.accept(this);
+        }
         if (guard.closeFromCallback())
         {
             gate.shut(); // later readers take the locked path, which refuses them
@@ -914,6 +924,12 @@ public final class OffHeapCache implements AutoCloseable
         if (guard.markClosed())
         {
             freeMemory();
+        }
+        else
+        {
+            // closed by another call, which may not have shut the gate yet: a lock-free read this
+            // thread starts after this close() returns must find it shut, and fail as closed
+            gate.shut();
         }
     }
 

@@ -261,8 +261,14 @@ public final class OffHeapCacheBuilder
         }
         final KeyHasher hasher = hashSeed != null ? KeyHasher.seeded(hashFunction, hashSeed) :
             KeyHasher.random(hashFunction);
-        return new OffHeapCache(built, gate, guard, hasher, defaultTtlMillis, capacity,
+        final OffHeapCache cache = new OffHeapCache(built, gate, guard, hasher, defaultTtlMillis, capacity,
             (long)segments * sizing.indexBytes(), kind, allocator);
+        final java.util.function.Consumer<OffHeapCache> hook = OffHeapCache.buildHook;
+        if (hook != null)
+        {
+            hook.accept(cache);
+        }
+        return cache;
     }
 
     /** @return what the flag must export to: Agrona's module on the module path, ALL-UNNAMED on the class path */

@@ -52,7 +52,7 @@ public final class ReadGate
     }
 
     /** @param stripes a power of two */
-    ReadGate(final int stripes)
+    public ReadGate(final int stripes)
     {
         if (stripes < 1 || Integer.bitCount(stripes) != 1 || stripes > 1 << 16)
         {
