@@ -24,9 +24,20 @@ import java.util.function.Function;
  * so {@code put} allocates nothing beyond what the codec itself must, and {@code get} allocates only
  * the decoded value.
  *
+ * <h2>Locking</h2>
+ * {@code get} is not lock-free, unlike the byte-level {@code get}: it is {@code read(key, decoder)},
+ * so the value codec decodes straight from the entry's off-heap bytes under the segment's lock
+ * (one copy of the value: the codec's). A lock-free typed get would have to copy the bytes out
+ * under the seqlock and decode the copy after validating it (two copies); measured side by side it
+ * was no faster, so it was not adopted (docs/measurements.md, "Allocation of the typed API").
+ * Concurrent typed gets of one segment therefore take turns; gets of different segments do not.
+ * {@code containsKey} is lock-free, as in the byte-level cache.
+ *
  * <h2>Semantics</h2>
  * As the byte-level cache: equal keys are keys with equal encodings; an entry larger than
- * {@link OffHeapCache#maxEntrySize()} is refused ({@code false}, counted); expired entries are never
+ * {@link OffHeapCache#maxEntrySize()} is refused by every write: {@code put}, {@code putIfAbsent}
+ * and {@code replace} return {@code false} and {@code compute} returns the current value; the entry
+ * is unchanged and {@link CacheStats#rejectionCount()} counts it. Expired entries are never
  * returned; all methods are thread-safe. Codecs, readers, remapping functions, listeners and a
  * custom ticker run under the entry's segment lock and must not call the cache: a call from them,
  * to any key, throws {@code IllegalStateException}; a {@code close()} from them closes the cache
@@ -38,7 +49,11 @@ import java.util.function.Function;
  */
 public interface Cache<K, V> extends AutoCloseable
 {
-    /** @return the value, or null when absent or expired. Counts a hit or a miss. */
+    /**
+     * Decodes the value under the entry's segment lock (see Locking above). Counts a hit or a miss.
+     *
+     * @return the value, or null when absent or expired
+     */
     V get(K key);
 
     /**
@@ -111,10 +126,11 @@ public interface Cache<K, V> extends AutoCloseable
      * Atomically updates one key, like {@link Map#compute}: {@code remapping} gets the key and the
      * current value (or null) under the segment lock and returns the new value; null removes the
      * entry; returning the very instance it was given keeps the entry untouched (time to live
-     * included). A new value gets the default time to live.
+     * included). A new value gets the default time to live. A new value too large is refused as by
+     * {@code put}: the entry is unchanged and {@link CacheStats#rejectionCount()} counts it.
      *
-     * @return the value the key now has, or null
-     * @throws IllegalArgumentException when the new entry is too large (counted; entry unchanged)
+     * @return the value the key has afterwards: the function's value when it was stored, the current
+     *     value (the instance the function was given) when it was refused as too large, or null
      */
     V compute(K key, BiFunction<? super K, ? super V, ? extends V> remapping);
 

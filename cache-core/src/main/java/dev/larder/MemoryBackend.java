@@ -13,8 +13,8 @@ public enum MemoryBackend
 
     /**
      * Agrona's {@code UnsafeBuffer}: the fast path. Agrona 2.x needs the JVM flag
-     * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}; forcing this backend without
-     * it fails at {@code build()}.
+     * {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED} ({@code =org.agrona} when Agrona
+     * is on the module path); forcing this backend without it fails at {@code build()}.
      */
     AGRONA,
 

@@ -4,18 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import dev.larder.internal.CallbackGuard;
 import dev.larder.internal.KeyHasher;
+import dev.larder.internal.KeyRef;
 import dev.larder.internal.MemoryKind;
 import dev.larder.internal.OffHeapAllocator;
+import dev.larder.internal.PutMode;
 import dev.larder.internal.ReadGate;
 import dev.larder.internal.Remapper;
 import dev.larder.internal.Segment;
 import dev.larder.internal.SegmentStat;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -40,16 +38,50 @@ import org.agrona.MutableDirectBuffer;
  * <h2>Keys and values</h2>
  * Every operation comes keyed three ways: by {@code byte[]}, by a {@code long} (the 8 bytes of its
  * big-endian encoding, so {@code get(42L)} and {@code get(bigEndianBytesOf(42L))} are the same
- * key), and by a range of an Agrona {@link DirectBuffer}. Keys are compared in full, never by hash
- * alone. They are hashed with SipHash-1-3 under a random key drawn for each cache, so keys chosen
- * by an attacker spread like random ones ({@link HashFunction}). Keys and values may be empty. A key is at most 65535 bytes and key + value at most
- * {@link #maxEntrySize()} (a quarter of a segment's ring, minus a 24-byte header); larger writes
- * are refused: the call returns {@code false} and {@link CacheStats#rejectionCount()} counts it.
+ * key), and by a range of an Agrona {@link DirectBuffer} ({@code key, keyOffset, keyLength}). Every
+ * write comes with and without a time to live. Keys are compared in full, never by hash alone. They
+ * are hashed with SipHash-1-3 under a random key drawn for each cache, so keys chosen by an attacker
+ * spread like random ones ({@link HashFunction}). Keys and values may be empty.
+ *
+ * <table>
+ *   <caption>Operations and their key forms</caption>
+ *   <tr><th>operation</th><th>{@code byte[]} key</th><th>{@code long} key</th>
+ *       <th>{@code DirectBuffer} key range</th><th>time to live</th><th>returns</th></tr>
+ *   <tr><td>{@code put}, {@code putIfAbsent}, {@code replace}</td><td>value {@code byte[]}</td>
+ *       <td>value {@code byte[]}</td><td>value {@code DirectBuffer} range</td>
+ *       <td>default, or a {@code Duration}</td><td>true when stored</td></tr>
+ *   <tr><td>{@code compute}</td><td>yes</td><td>yes</td><td>yes</td>
+ *       <td>default, or a {@code Duration}</td><td>the value the key has afterwards</td></tr>
+ *   <tr><td>{@code get}, {@code peek}</td><td>yes</td><td>yes</td><td>yes</td><td></td>
+ *       <td>a new {@code byte[]}, or null</td></tr>
+ *   <tr><td>{@code get}, {@code peek} into {@code byte[] dst}</td><td>yes</td><td>yes</td><td>yes</td>
+ *       <td></td><td>the value's length, or {@link #ABSENT}</td></tr>
+ *   <tr><td>{@code get}, {@code peek} into {@code MutableDirectBuffer dst} at an offset</td><td>yes</td>
+ *       <td>yes</td><td>yes</td><td></td><td>the value's length, or {@link #ABSENT}</td></tr>
+ *   <tr><td>{@code read}</td><td>yes</td><td>yes</td><td>yes</td><td></td>
+ *       <td>what the {@link ValueReader} returned, or null</td></tr>
+ *   <tr><td>{@code containsKey}, {@code remove}</td><td>yes</td><td>yes</td><td>yes</td><td></td>
+ *       <td>true when the key had a live entry</td></tr>
+ *   <tr><td>{@code touch}</td><td>yes</td><td>yes</td><td>yes</td><td>a {@code Duration}</td>
+ *       <td>true when the key has a live entry</td></tr>
+ *   <tr><td>{@code ttl}, {@code ttlMillis}</td><td>yes</td><td>yes</td><td>yes</td><td></td>
+ *       <td>the remaining time to live</td></tr>
+ * </table>
+ *
+ * <h2>Entries too large</h2>
+ * A key is at most 65535 bytes and key + value at most {@link #maxEntrySize()} (a quarter of a
+ * segment's ring, minus a 24-byte header). A write of a larger entry is refused, the same way by
+ * every write: the cache is left unchanged, {@link CacheStats#rejectionCount()} counts it, and the
+ * result says so: {@code put}, {@code putIfAbsent} and {@code replace} return {@code false};
+ * {@code compute} returns the key's current value (null when absent) instead of the new one. A
+ * refusal is not an exception because entry sizes are data, not programming errors: a cache may
+ * decline to hold a value, as it may evict it.
  *
  * <h2>Allocation</h2>
- * {@code put} and the copying {@code get(key, dst)} variants allocate nothing on the heap;
- * {@code get(key)} allocates only the returned array (and, when it races a writer on the same
- * segment, at most one more that it discards).
+ * Writes, the copying {@code get(key, dst)} and {@code peek(key, dst)} variants, {@code containsKey},
+ * {@code remove}, {@code touch} and {@code ttlMillis} allocate nothing on the heap; {@code get(key)}
+ * allocates only the returned array (and, when it races a writer on the same segment, at most one
+ * more that it discards). Each call looks up this thread's reusable key holder once.
  *
  * <h2>Expiry</h2>
  * Per-entry time to live with millisecond precision, from 1 ms to {@link #MAX_TTL}. Expired
@@ -58,9 +90,10 @@ import org.agrona.MutableDirectBuffer;
  * <h2>Threads and closing</h2>
  * All methods are thread-safe. Writes lock their segment; {@code get}, {@code peek} and
  * {@code containsKey} take no lock (a per-segment seqlock: a read that races a writer retries, then
- * takes the lock), so reads scale across cores. {@link #close()} frees the off-heap memory at once;
- * every call after it, including calls racing with it, throws
- * {@code IllegalStateException("cache is closed")} and never touches freed memory.
+ * takes the lock), so reads scale across cores; {@code read}, {@code ttl} and iteration take the
+ * lock. {@link #close()} frees the off-heap memory at once; every call after it, including calls
+ * racing with it, throws {@code IllegalStateException("cache is closed")} and never touches freed
+ * memory.
  *
  * <h2>Callbacks</h2>
  * The code the cache runs for you (a {@link RemovalListener}, a {@link ValueReader}, a compute
@@ -98,6 +131,8 @@ public final class OffHeapCache implements AutoCloseable
     private final Segment[] segments;
     private final int segmentMask;
     private final KeyHasher hasher;
+    /** This thread's key; see {@link KeyRef}. */
+    private final ThreadLocal<KeyRef> keys = ThreadLocal.withInitial(KeyRef::new);
     private final long defaultTtlMillis;
     private final long capacity;
     private final long allocatedBytes;
@@ -144,7 +179,7 @@ public final class OffHeapCache implements AutoCloseable
     }
 
     // ----------------------------------------------------------------------------------------------
-    // put
+    // put, putIfAbsent, replace
     // ----------------------------------------------------------------------------------------------
 
     /**
@@ -155,41 +190,41 @@ public final class OffHeapCache implements AutoCloseable
      */
     public boolean put(final byte[] key, final byte[] value)
     {
-        return put(key, value, defaultTtlMillis, Segment.PUT);
+        return put(key(key), value, defaultTtlMillis, PutMode.PUT);
     }
 
     /** Stores a value that expires after {@code ttl}; see {@link #put(byte[], byte[])}. */
     public boolean put(final byte[] key, final byte[] value, final Duration ttl)
     {
-        return put(key, value, ttlMillisOf(ttl), Segment.PUT);
+        return put(key(key), value, ttlMillisOf(ttl), PutMode.PUT);
     }
 
-    /** Stores a value under a {@code long} key; see {@link #put(byte[], byte[])}. */
+    /** {@link #put(byte[], byte[])} for a {@code long} key. */
     public boolean put(final long key, final byte[] value)
     {
-        return put(key, value, defaultTtlMillis, Segment.PUT);
+        return put(key(key), value, defaultTtlMillis, PutMode.PUT);
     }
 
-    /** Stores a value under a {@code long} key that expires after {@code ttl}. */
+    /** {@link #put(byte[], byte[], Duration)} for a {@code long} key. */
     public boolean put(final long key, final byte[] value, final Duration ttl)
     {
-        return put(key, value, ttlMillisOf(ttl), Segment.PUT);
+        return put(key(key), value, ttlMillisOf(ttl), PutMode.PUT);
     }
 
-    /** Stores a value from a buffer range under a buffer-range key; allocation-free. */
+    /** {@link #put(byte[], byte[])} for buffer ranges. */
     public boolean put(
         final DirectBuffer key, final int keyOffset, final int keyLength,
         final DirectBuffer value, final int valueOffset, final int valueLength)
     {
-        return put(key, keyOffset, keyLength, value, valueOffset, valueLength, defaultTtlMillis, Segment.PUT);
+        return put(key(key, keyOffset, keyLength), value, valueOffset, valueLength, defaultTtlMillis, PutMode.PUT);
     }
 
-    /** Stores a value from a buffer range that expires after {@code ttl}. */
+    /** {@link #put(byte[], byte[], Duration)} for buffer ranges. */
     public boolean put(
         final DirectBuffer key, final int keyOffset, final int keyLength,
         final DirectBuffer value, final int valueOffset, final int valueLength, final Duration ttl)
     {
-        return put(key, keyOffset, keyLength, value, valueOffset, valueLength, ttlMillisOf(ttl), Segment.PUT);
+        return put(key(key, keyOffset, keyLength), value, valueOffset, valueLength, ttlMillisOf(ttl), PutMode.PUT);
     }
 
     /**
@@ -199,19 +234,25 @@ public final class OffHeapCache implements AutoCloseable
      */
     public boolean putIfAbsent(final byte[] key, final byte[] value)
     {
-        return put(key, value, defaultTtlMillis, Segment.PUT_IF_ABSENT);
+        return put(key(key), value, defaultTtlMillis, PutMode.PUT_IF_ABSENT);
     }
 
     /** {@link #putIfAbsent(byte[], byte[])} with a time to live. */
     public boolean putIfAbsent(final byte[] key, final byte[] value, final Duration ttl)
     {
-        return put(key, value, ttlMillisOf(ttl), Segment.PUT_IF_ABSENT);
+        return put(key(key), value, ttlMillisOf(ttl), PutMode.PUT_IF_ABSENT);
     }
 
     /** {@link #putIfAbsent(byte[], byte[])} for a {@code long} key. */
     public boolean putIfAbsent(final long key, final byte[] value)
     {
-        return put(key, value, defaultTtlMillis, Segment.PUT_IF_ABSENT);
+        return put(key(key), value, defaultTtlMillis, PutMode.PUT_IF_ABSENT);
+    }
+
+    /** {@link #putIfAbsent(byte[], byte[], Duration)} for a {@code long} key. */
+    public boolean putIfAbsent(final long key, final byte[] value, final Duration ttl)
+    {
+        return put(key(key), value, ttlMillisOf(ttl), PutMode.PUT_IF_ABSENT);
     }
 
     /** {@link #putIfAbsent(byte[], byte[])} for buffer ranges. */
@@ -219,7 +260,17 @@ public final class OffHeapCache implements AutoCloseable
         final DirectBuffer key, final int keyOffset, final int keyLength,
         final DirectBuffer value, final int valueOffset, final int valueLength)
     {
-        return put(key, keyOffset, keyLength, value, valueOffset, valueLength, defaultTtlMillis, Segment.PUT_IF_ABSENT);
+        return put(key(key, keyOffset, keyLength), value, valueOffset, valueLength, defaultTtlMillis,
+            PutMode.PUT_IF_ABSENT);
+    }
+
+    /** {@link #putIfAbsent(byte[], byte[], Duration)} for buffer ranges. */
+    public boolean putIfAbsent(
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final DirectBuffer value, final int valueOffset, final int valueLength, final Duration ttl)
+    {
+        return put(key(key, keyOffset, keyLength), value, valueOffset, valueLength, ttlMillisOf(ttl),
+            PutMode.PUT_IF_ABSENT);
     }
 
     /**
@@ -229,19 +280,25 @@ public final class OffHeapCache implements AutoCloseable
      */
     public boolean replace(final byte[] key, final byte[] value)
     {
-        return put(key, value, defaultTtlMillis, Segment.REPLACE);
+        return put(key(key), value, defaultTtlMillis, PutMode.REPLACE);
     }
 
     /** {@link #replace(byte[], byte[])} with a time to live. */
     public boolean replace(final byte[] key, final byte[] value, final Duration ttl)
     {
-        return put(key, value, ttlMillisOf(ttl), Segment.REPLACE);
+        return put(key(key), value, ttlMillisOf(ttl), PutMode.REPLACE);
     }
 
     /** {@link #replace(byte[], byte[])} for a {@code long} key. */
     public boolean replace(final long key, final byte[] value)
     {
-        return put(key, value, defaultTtlMillis, Segment.REPLACE);
+        return put(key(key), value, defaultTtlMillis, PutMode.REPLACE);
+    }
+
+    /** {@link #replace(byte[], byte[], Duration)} for a {@code long} key. */
+    public boolean replace(final long key, final byte[] value, final Duration ttl)
+    {
+        return put(key(key), value, ttlMillisOf(ttl), PutMode.REPLACE);
     }
 
     /** {@link #replace(byte[], byte[])} for buffer ranges. */
@@ -249,7 +306,15 @@ public final class OffHeapCache implements AutoCloseable
         final DirectBuffer key, final int keyOffset, final int keyLength,
         final DirectBuffer value, final int valueOffset, final int valueLength)
     {
-        return put(key, keyOffset, keyLength, value, valueOffset, valueLength, defaultTtlMillis, Segment.REPLACE);
+        return put(key(key, keyOffset, keyLength), value, valueOffset, valueLength, defaultTtlMillis, PutMode.REPLACE);
+    }
+
+    /** {@link #replace(byte[], byte[], Duration)} for buffer ranges. */
+    public boolean replace(
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final DirectBuffer value, final int valueOffset, final int valueLength, final Duration ttl)
+    {
+        return put(key(key, keyOffset, keyLength), value, valueOffset, valueLength, ttlMillisOf(ttl), PutMode.REPLACE);
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -259,24 +324,19 @@ public final class OffHeapCache implements AutoCloseable
     /** @return a copy of the value, or null when absent or expired. Counts a hit or a miss. */
     public byte[] get(final byte[] key)
     {
-        requireNonNull(key, "key");
-        final long hash = hasher.hash(key, 0, key.length);
-        return segment(hash).get(hash, key, 0, 0, key.length, true);
+        return get(key(key), true);
     }
 
-    /** @return a copy of the value, or null when absent or expired. */
+    /** {@link #get(byte[])} for a {@code long} key. */
     public byte[] get(final long key)
     {
-        final long hash = hasher.hash(key);
-        return segment(hash).get(hash, null, key, 0, Long.BYTES, true);
+        return get(key(key), true);
     }
 
-    /** @return a copy of the value, or null when absent or expired. */
+    /** {@link #get(byte[])} for a buffer-range key. */
     public byte[] get(final DirectBuffer key, final int keyOffset, final int keyLength)
     {
-        checkRange(key, "key", keyOffset, keyLength);
-        final long hash = hasher.hash(key, keyOffset, keyLength);
-        return segment(hash).get(hash, key, 0, keyOffset, keyLength, true);
+        return get(key(key, keyOffset, keyLength), true);
     }
 
     /**
@@ -289,77 +349,101 @@ public final class OffHeapCache implements AutoCloseable
      */
     public int get(final byte[] key, final byte[] dst)
     {
-        requireNonNull(key, "key");
-        requireNonNull(dst, "dst");
-        final long hash = hasher.hash(key, 0, key.length);
-        return segment(hash).get(hash, key, 0, 0, key.length, dst, 0, dst.length, true);
+        return get(key(key), dst, true);
     }
 
     /** {@link #get(byte[], byte[])} for a {@code long} key. */
     public int get(final long key, final byte[] dst)
     {
-        requireNonNull(dst, "dst");
-        final long hash = hasher.hash(key);
-        return segment(hash).get(hash, null, key, 0, Long.BYTES, dst, 0, dst.length, true);
+        return get(key(key), dst, true);
+    }
+
+    /** {@link #get(byte[], byte[])} for a buffer-range key. */
+    public int get(final DirectBuffer key, final int keyOffset, final int keyLength, final byte[] dst)
+    {
+        return get(key(key, keyOffset, keyLength), dst, true);
     }
 
     /**
      * Copies the value into {@code dst} at {@code dstOffset} when it fits (an expandable buffer
-     * always fits); allocation-free.
+     * always fits); allocation-free. As with {@link #get(byte[], byte[])}, {@code dst} holds
+     * unspecified bytes when the value was not copied.
      *
      * @return the value's length, or {@link #ABSENT}
      */
+    public int get(final byte[] key, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        return get(key(key), dst, dstOffset, true);
+    }
+
+    /** {@link #get(byte[], MutableDirectBuffer, int)} for a {@code long} key. */
+    public int get(final long key, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        return get(key(key), dst, dstOffset, true);
+    }
+
+    /** {@link #get(byte[], MutableDirectBuffer, int)} for a buffer-range key. */
     public int get(
         final DirectBuffer key, final int keyOffset, final int keyLength,
         final MutableDirectBuffer dst, final int dstOffset)
     {
-        checkRange(key, "key", keyOffset, keyLength);
-        final int room = room(dst, dstOffset);
-        final long hash = hasher.hash(key, keyOffset, keyLength);
-        return segment(hash).get(hash, key, 0, keyOffset, keyLength, dst, dstOffset, room, true);
-    }
-
-    /** {@link #get(DirectBuffer, int, int, MutableDirectBuffer, int)} for a {@code long} key. */
-    public int get(final long key, final MutableDirectBuffer dst, final int dstOffset)
-    {
-        final int room = room(dst, dstOffset);
-        final long hash = hasher.hash(key);
-        return segment(hash).get(hash, null, key, 0, Long.BYTES, dst, dstOffset, room, true);
+        return get(key(key, keyOffset, keyLength), dst, dstOffset, true);
     }
 
     /** Like {@link #get(byte[])} but counts nothing and does not refresh the entry's recency. */
     public byte[] peek(final byte[] key)
     {
-        requireNonNull(key, "key");
-        final long hash = hasher.hash(key, 0, key.length);
-        return segment(hash).get(hash, key, 0, 0, key.length, false);
+        return get(key(key), false);
     }
 
-    /** Like {@link #get(long)} but counts nothing and does not refresh the entry's recency. */
+    /** {@link #peek(byte[])} for a {@code long} key. */
     public byte[] peek(final long key)
     {
-        final long hash = hasher.hash(key);
-        return segment(hash).get(hash, null, key, 0, Long.BYTES, false);
+        return get(key(key), false);
+    }
+
+    /** {@link #peek(byte[])} for a buffer-range key. */
+    public byte[] peek(final DirectBuffer key, final int keyOffset, final int keyLength)
+    {
+        return get(key(key, keyOffset, keyLength), false);
     }
 
     /** Like {@link #get(byte[], byte[])} but counts nothing and does not refresh recency. */
     public int peek(final byte[] key, final byte[] dst)
     {
-        requireNonNull(key, "key");
-        requireNonNull(dst, "dst");
-        final long hash = hasher.hash(key, 0, key.length);
-        return segment(hash).get(hash, key, 0, 0, key.length, dst, 0, dst.length, false);
+        return get(key(key), dst, false);
     }
 
-    /** Like {@link #get(DirectBuffer, int, int, MutableDirectBuffer, int)} but counts nothing. */
+    /** {@link #peek(byte[], byte[])} for a {@code long} key. */
+    public int peek(final long key, final byte[] dst)
+    {
+        return get(key(key), dst, false);
+    }
+
+    /** {@link #peek(byte[], byte[])} for a buffer-range key. */
+    public int peek(final DirectBuffer key, final int keyOffset, final int keyLength, final byte[] dst)
+    {
+        return get(key(key, keyOffset, keyLength), dst, false);
+    }
+
+    /** Like {@link #get(byte[], MutableDirectBuffer, int)} but counts nothing and does not refresh recency. */
+    public int peek(final byte[] key, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        return get(key(key), dst, dstOffset, false);
+    }
+
+    /** {@link #peek(byte[], MutableDirectBuffer, int)} for a {@code long} key. */
+    public int peek(final long key, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        return get(key(key), dst, dstOffset, false);
+    }
+
+    /** {@link #peek(byte[], MutableDirectBuffer, int)} for a buffer-range key. */
     public int peek(
         final DirectBuffer key, final int keyOffset, final int keyLength,
         final MutableDirectBuffer dst, final int dstOffset)
     {
-        checkRange(key, "key", keyOffset, keyLength);
-        final int room = room(dst, dstOffset);
-        final long hash = hasher.hash(key, keyOffset, keyLength);
-        return segment(hash).get(hash, key, 0, keyOffset, keyLength, dst, dstOffset, room, false);
+        return get(key(key, keyOffset, keyLength), dst, dstOffset, false);
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -369,47 +453,37 @@ public final class OffHeapCache implements AutoCloseable
     /** @return true when a live entry was removed. */
     public boolean remove(final byte[] key)
     {
-        requireNonNull(key, "key");
-        final long hash = hasher.hash(key, 0, key.length);
-        return segment(hash).remove(hash, key, 0, 0, key.length);
+        return remove(key(key));
     }
 
-    /** @return true when a live entry was removed. */
+    /** {@link #remove(byte[])} for a {@code long} key. */
     public boolean remove(final long key)
     {
-        final long hash = hasher.hash(key);
-        return segment(hash).remove(hash, null, key, 0, Long.BYTES);
+        return remove(key(key));
     }
 
-    /** @return true when a live entry was removed. */
+    /** {@link #remove(byte[])} for a buffer-range key. */
     public boolean remove(final DirectBuffer key, final int keyOffset, final int keyLength)
     {
-        checkRange(key, "key", keyOffset, keyLength);
-        final long hash = hasher.hash(key, keyOffset, keyLength);
-        return segment(hash).remove(hash, key, 0, keyOffset, keyLength);
+        return remove(key(key, keyOffset, keyLength));
     }
 
     /** @return true when the key has a live entry; counts nothing, does not refresh recency. */
     public boolean containsKey(final byte[] key)
     {
-        requireNonNull(key, "key");
-        final long hash = hasher.hash(key, 0, key.length);
-        return segment(hash).contains(hash, key, 0, 0, key.length);
+        return containsKey(key(key));
     }
 
-    /** @return true when the key has a live entry. */
+    /** {@link #containsKey(byte[])} for a {@code long} key. */
     public boolean containsKey(final long key)
     {
-        final long hash = hasher.hash(key);
-        return segment(hash).contains(hash, null, key, 0, Long.BYTES);
+        return containsKey(key(key));
     }
 
-    /** @return true when the key has a live entry. */
+    /** {@link #containsKey(byte[])} for a buffer-range key. */
     public boolean containsKey(final DirectBuffer key, final int keyOffset, final int keyLength)
     {
-        checkRange(key, "key", keyOffset, keyLength);
-        final long hash = hasher.hash(key, keyOffset, keyLength);
-        return segment(hash).contains(hash, key, 0, keyOffset, keyLength);
+        return containsKey(key(key, keyOffset, keyLength));
     }
 
     /**
@@ -419,27 +493,19 @@ public final class OffHeapCache implements AutoCloseable
      */
     public boolean touch(final byte[] key, final Duration ttl)
     {
-        requireNonNull(key, "key");
-        final long ttlMillis = ttlMillisOf(ttl);
-        final long hash = hasher.hash(key, 0, key.length);
-        return segment(hash).touch(hash, key, 0, 0, key.length, ttlMillis);
+        return touch(key(key), ttlMillisOf(ttl));
     }
 
     /** {@link #touch(byte[], Duration)} for a {@code long} key. */
     public boolean touch(final long key, final Duration ttl)
     {
-        final long ttlMillis = ttlMillisOf(ttl);
-        final long hash = hasher.hash(key);
-        return segment(hash).touch(hash, null, key, 0, Long.BYTES, ttlMillis);
+        return touch(key(key), ttlMillisOf(ttl));
     }
 
     /** {@link #touch(byte[], Duration)} for a buffer-range key. */
     public boolean touch(final DirectBuffer key, final int keyOffset, final int keyLength, final Duration ttl)
     {
-        checkRange(key, "key", keyOffset, keyLength);
-        final long ttlMillis = ttlMillisOf(ttl);
-        final long hash = hasher.hash(key, keyOffset, keyLength);
-        return segment(hash).touch(hash, key, 0, keyOffset, keyLength, ttlMillis);
+        return touch(key(key, keyOffset, keyLength), ttlMillisOf(ttl));
     }
 
     /**
@@ -457,6 +523,12 @@ public final class OffHeapCache implements AutoCloseable
         return durationOf(ttlMillis(key));
     }
 
+    /** {@link #ttl(byte[])} for a buffer-range key. */
+    public Duration ttl(final DirectBuffer key, final int keyOffset, final int keyLength)
+    {
+        return durationOf(ttlMillis(key, keyOffset, keyLength));
+    }
+
     /**
      * Allocation-free {@link #ttl(byte[])}.
      *
@@ -464,24 +536,19 @@ public final class OffHeapCache implements AutoCloseable
      */
     public long ttlMillis(final byte[] key)
     {
-        requireNonNull(key, "key");
-        final long hash = hasher.hash(key, 0, key.length);
-        return segment(hash).ttlMillis(hash, key, 0, 0, key.length);
+        return ttlMillis(key(key));
     }
 
     /** {@link #ttlMillis(byte[])} for a {@code long} key. */
     public long ttlMillis(final long key)
     {
-        final long hash = hasher.hash(key);
-        return segment(hash).ttlMillis(hash, null, key, 0, Long.BYTES);
+        return ttlMillis(key(key));
     }
 
     /** {@link #ttlMillis(byte[])} for a buffer-range key. */
     public long ttlMillis(final DirectBuffer key, final int keyOffset, final int keyLength)
     {
-        checkRange(key, "key", keyOffset, keyLength);
-        final long hash = hasher.hash(key, keyOffset, keyLength);
-        return segment(hash).ttlMillis(hash, key, 0, keyOffset, keyLength);
+        return ttlMillis(key(key, keyOffset, keyLength));
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -490,33 +557,26 @@ public final class OffHeapCache implements AutoCloseable
 
     /**
      * Reads the value in place, without copying it; see {@link ValueReader} for what the view
-     * allows. Counts a hit or a miss and refreshes recency, like {@code get}.
+     * allows. Counts a hit or a miss and refreshes recency, like {@code get}; runs under the
+     * segment's lock.
      *
      * @return what {@code reader} returned, or null when absent or expired (then it is not called)
      */
     public <R> R read(final byte[] key, final ValueReader<R> reader)
     {
-        requireNonNull(key, "key");
-        requireNonNull(reader, "reader");
-        final long hash = hasher.hash(key, 0, key.length);
-        return segment(hash).read(hash, key, 0, 0, key.length, reader, true);
+        return read(key(key), reader);
     }
 
     /** {@link #read(byte[], ValueReader)} for a {@code long} key. */
     public <R> R read(final long key, final ValueReader<R> reader)
     {
-        requireNonNull(reader, "reader");
-        final long hash = hasher.hash(key);
-        return segment(hash).read(hash, null, key, 0, Long.BYTES, reader, true);
+        return read(key(key), reader);
     }
 
     /** {@link #read(byte[], ValueReader)} for a buffer-range key. */
     public <R> R read(final DirectBuffer key, final int keyOffset, final int keyLength, final ValueReader<R> reader)
     {
-        checkRange(key, "key", keyOffset, keyLength);
-        requireNonNull(reader, "reader");
-        final long hash = hasher.hash(key, keyOffset, keyLength);
-        return segment(hash).read(hash, key, 0, keyOffset, keyLength, reader, true);
+        return read(key(key, keyOffset, keyLength), reader);
     }
 
     /**
@@ -524,41 +584,193 @@ public final class OffHeapCache implements AutoCloseable
      * {@code remapping} gets a copy of the current value, or null when absent, and returns the new
      * value; null removes the entry; a value with the same bytes as the current one keeps the entry
      * untouched (its time to live too). It must not call the cache (see Callbacks above). A new value
-     * gets the default time to live.
+     * gets the default time to live. A new entry too large is refused like a {@code put}: the entry
+     * is unchanged, {@link CacheStats#rejectionCount()} counts it, and the result is the current value.
      *
-     * @return the value the key now has (the array {@code remapping} returned), or null
-     * @throws IllegalArgumentException when the new entry exceeds {@link #maxEntrySize()} (counted as a
-     *     rejection; the entry is unchanged)
+     * @return the value the key has afterwards: the array {@code remapping} returned when it was
+     *     stored, a copy of the current value when it was refused as too large, or null
      */
     public byte[] compute(final byte[] key, final UnaryOperator<byte[]> remapping)
     {
-        requireNonNull(key, "key");
-        final long hash = hasher.hash(key, 0, key.length);
-        return compute(hash, key, 0, key.length, remapping);
+        return compute(key(key), remapping, defaultTtlMillis);
+    }
+
+    /** {@link #compute(byte[], UnaryOperator)} giving a new value {@code ttl} to live. */
+    public byte[] compute(final byte[] key, final UnaryOperator<byte[]> remapping, final Duration ttl)
+    {
+        return compute(key(key), remapping, ttlMillisOf(ttl));
     }
 
     /** {@link #compute(byte[], UnaryOperator)} for a {@code long} key. */
     public byte[] compute(final long key, final UnaryOperator<byte[]> remapping)
     {
-        return compute(hasher.hash(key), null, key, Long.BYTES, remapping);
+        return compute(key(key), remapping, defaultTtlMillis);
     }
 
-    private byte[] compute(
-        final long hash, final byte[] key, final long keyBits, final int keyLength,
-        final UnaryOperator<byte[]> remapping)
+    /** {@link #compute(byte[], UnaryOperator, Duration)} for a {@code long} key. */
+    public byte[] compute(final long key, final UnaryOperator<byte[]> remapping, final Duration ttl)
+    {
+        return compute(key(key), remapping, ttlMillisOf(ttl));
+    }
+
+    /** {@link #compute(byte[], UnaryOperator)} for a buffer-range key. */
+    public byte[] compute(
+        final DirectBuffer key, final int keyOffset, final int keyLength, final UnaryOperator<byte[]> remapping)
+    {
+        return compute(key(key, keyOffset, keyLength), remapping, defaultTtlMillis);
+    }
+
+    /** {@link #compute(byte[], UnaryOperator, Duration)} for a buffer-range key. */
+    public byte[] compute(
+        final DirectBuffer key, final int keyOffset, final int keyLength, final UnaryOperator<byte[]> remapping,
+        final Duration ttl)
+    {
+        return compute(key(key, keyOffset, keyLength), remapping, ttlMillisOf(ttl));
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Iteration
+    // ----------------------------------------------------------------------------------------------
+
+    /**
+     * Weakly consistent iteration over the live entries, one segment at a time: the keys of a
+     * segment are copied under its lock, then each entry is read again, briefly locked, as the
+     * iterator reaches it. No lock is held while the caller's code runs; concurrent writes never
+     * fail the iteration; an entry present throughout is seen exactly once; an entry removed or
+     * expired before the iterator reaches it is skipped. Reads through iteration count nothing and
+     * do not refresh recency.
+     *
+     * @return entries with copies of their keys and values
+     */
+    public Iterable<CacheEntry<byte[], byte[]>> entries()
+    {
+        return () -> new EntryIterator<>(this, (key, value) -> key, (key, value) -> value);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Keyed operations: the adapters above and the typed cache end here
+    // ----------------------------------------------------------------------------------------------
+
+    /**
+     * @return this thread's key holder, holding {@code key}. Refuses a caller inside one of the
+     *     cache's callbacks first, so that it never overwrites the key of the operation running it.
+     */
+    private KeyRef key(final byte[] key)
+    {
+        requireNonNull(key, "key");
+        guard.checkCaller();
+        return keys.get().set(key, 0, key.length, hasher);
+    }
+
+    private KeyRef key(final long key)
+    {
+        guard.checkCaller();
+        return keys.get().set(key, hasher);
+    }
+
+    private KeyRef key(final DirectBuffer key, final int keyOffset, final int keyLength)
+    {
+        checkRange(key, "key", keyOffset, keyLength);
+        guard.checkCaller();
+        return keys.get().set(key, keyOffset, keyLength, hasher);
+    }
+
+    private boolean put(final KeyRef key, final byte[] value, final long ttlMillis, final PutMode mode)
+    {
+        requireNonNull(value, "value");
+        return store(key, value, 0, value.length, ttlMillis, mode);
+    }
+
+    private boolean put(
+        final KeyRef key, final DirectBuffer value, final int valueOffset, final int valueLength,
+        final long ttlMillis, final PutMode mode)
+    {
+        checkRange(value, "value", valueOffset, valueLength);
+        return store(key, value, valueOffset, valueLength, ttlMillis, mode);
+    }
+
+    /** @param value a {@code byte[]}, a {@link DirectBuffer} or a {@code ValueEncoder} */
+    boolean store(
+        final KeyRef key, final Object value, final int valueOffset, final int valueLength,
+        final long ttlMillis, final PutMode mode)
+    {
+        return segment(key).put(key, value, valueOffset, valueLength, ttlMillis, mode);
+    }
+
+    private byte[] get(final KeyRef key, final boolean record)
+    {
+        return segment(key).get(key, record);
+    }
+
+    private int get(final KeyRef key, final byte[] dst, final boolean record)
+    {
+        requireNonNull(dst, "dst");
+        return segment(key).get(key, dst, 0, dst.length, record);
+    }
+
+    private int get(final KeyRef key, final MutableDirectBuffer dst, final int dstOffset, final boolean record)
+    {
+        final int room = room(dst, dstOffset);
+        return segment(key).get(key, dst, dstOffset, room, record);
+    }
+
+    boolean remove(final KeyRef key)
+    {
+        return segment(key).remove(key);
+    }
+
+    boolean containsKey(final KeyRef key)
+    {
+        return segment(key).contains(key);
+    }
+
+    boolean touch(final KeyRef key, final long ttlMillis)
+    {
+        return segment(key).touch(key, ttlMillis);
+    }
+
+    long ttlMillis(final KeyRef key)
+    {
+        return segment(key).ttlMillis(key);
+    }
+
+    <R> R read(final KeyRef key, final ValueReader<R> reader)
+    {
+        requireNonNull(reader, "reader");
+        return segment(key).read(key, reader, true);
+    }
+
+    /** @return 1 when the key now has a value, 0 when it has none, -1 when the new value was refused as too large */
+    int remap(final KeyRef key, final Remapper remapper, final long ttlMillis)
+    {
+        return segment(key).compute(key, remapper, ttlMillis);
+    }
+
+    private byte[] compute(final KeyRef key, final UnaryOperator<byte[]> remapping, final long ttlMillis)
     {
         requireNonNull(remapping, "remapping");
-        final byte[][] result = new byte[1][];
-        final int outcome = segment(hash).compute(hash, key, keyBits, 0, keyLength, current -> {
+        final Segment segment = segment(key);
+        final byte[][] values = new byte[2][]; // the current value, the new one
+        final int outcome = segment.compute(key, current -> {
             final byte[] next = remapping.apply(current == null ? null : copyOf(current));
-            result[0] = next;
+            values[0] = current == null || next == null || segment.accepts(key.length(), next.length) ? null :
+                copyOf(current); // a copy the function has not seen, for a refusal
+            values[1] = next;
             return next != null && current != null && sameBytes(current, next) ? Remapper.KEEP : next;
-        }, defaultTtlMillis);
-        if (outcome < 0)
-        {
-            throw tooLarge(keyLength, result[0].length);
-        }
-        return result[0];
+        }, ttlMillis);
+        return values[outcome < 0 ? 0 : 1];
+    }
+
+    /** A peek for iteration: the value and, in {@code ttlOut[0]}, its remaining time to live. */
+    byte[] peekEntry(final byte[] key, final long[] ttlOut)
+    {
+        final KeyRef ref = key(key);
+        return segment(ref).peekEntry(ref, ttlOut);
+    }
+
+    private Segment segment(final KeyRef key)
+    {
+        return segmentFor(key.hash());
     }
 
     static boolean sameBytes(final DirectBuffer view, final byte[] bytes)
@@ -584,123 +796,6 @@ public final class OffHeapCache implements AutoCloseable
         return bytes;
     }
 
-    IllegalArgumentException tooLarge(final int keyLength, final int valueLength)
-    {
-        return new IllegalArgumentException("entry must be at most maxEntrySize bytes (key + value): keyLength=" +
-            keyLength + ", valueLength=" + valueLength + ", maxEntrySize=" + maxEntrySize);
-    }
-
-    // ----------------------------------------------------------------------------------------------
-    // Iteration
-    // ----------------------------------------------------------------------------------------------
-
-    /**
-     * Weakly consistent iteration over the live entries, one segment at a time: the keys of a
-     * segment are copied under its lock, then each entry is read again, briefly locked, as the
-     * iterator reaches it. No lock is held while the caller's code runs; concurrent writes never
-     * fail the iteration; an entry present throughout is seen exactly once; an entry removed or
-     * expired before the iterator reaches it is skipped. Reads through iteration count nothing and
-     * do not refresh recency.
-     *
-     * @return entries with copies of their keys and values
-     */
-    public Iterable<CacheEntry<byte[], byte[]>> entries()
-    {
-        return () -> new EntryIterator<>(this, (key, value) -> key, (key, value) -> value);
-    }
-
-    /** Decodes a raw key or value for {@link EntryIterator}. */
-    @FunctionalInterface
-    interface Decoder<T>
-    {
-        T decode(byte[] key, byte[] value);
-    }
-
-    /** Walks the segments; shared by the byte-level and the typed caches. */
-    static final class EntryIterator<K, V> implements Iterator<CacheEntry<K, V>>
-    {
-        private final OffHeapCache cache;
-        private final Decoder<K> keys;
-        private final Decoder<V> values;
-        private final List<byte[]> batch = new ArrayList<>();
-        private final long[] ttl = new long[1];
-        private int segment;
-        private int next;
-        private CacheEntry<K, V> pending;
-
-        EntryIterator(final OffHeapCache cache, final Decoder<K> keys, final Decoder<V> values)
-        {
-            this.cache = cache;
-            this.keys = keys;
-            this.values = values;
-        }
-
-        @Override
-        public boolean hasNext()
-        {
-            while (pending == null)
-            {
-                if (next == batch.size())
-                {
-                    if (segment == cache.segments.length)
-                    {
-                        return false;
-                    }
-                    batch.clear();
-                    next = 0;
-                    cache.segments[segment++].snapshotKeys(batch);
-                    continue;
-                }
-                final byte[] key = batch.get(next);
-                batch.set(next++, null);
-                final long hash = cache.hasher.hash(key, 0, key.length);
-                final byte[] value = cache.segment(hash).peekEntry(hash, key, 0, 0, key.length, ttl);
-                if (value != null)
-                {
-                    pending = decode(key, value);
-                }
-            }
-            return true;
-        }
-
-        /** Decodes an entry as a callback: no lock is held, so a codec that closes the cache frees it here. */
-        private CacheEntry<K, V> decode(final byte[] key, final byte[] value)
-        {
-            final CallbackGuard guard = cache.guard;
-            try
-            {
-                final CallbackGuard.Scope scope = guard.enter(CallbackGuard.ITERATION);
-                final CacheEntry<K, V> entry;
-                try
-                {
-                    entry = new CacheEntry<>(keys.decode(key, value), values.decode(key, value), ttl[0]);
-                }
-                finally
-                {
-                    guard.exit(scope);
-                }
-                guard.afterCallback(scope);
-                return entry;
-            }
-            finally
-            {
-                guard.endOperation();
-            }
-        }
-
-        @Override
-        public CacheEntry<K, V> next()
-        {
-            if (!hasNext())
-            {
-                throw new NoSuchElementException();
-            }
-            final CacheEntry<K, V> entry = pending;
-            pending = null;
-            return entry;
-        }
-    }
-
     // ----------------------------------------------------------------------------------------------
     // Loads (recorded by the typed cache's loaders)
     // ----------------------------------------------------------------------------------------------
@@ -719,11 +814,6 @@ public final class OffHeapCache implements AutoCloseable
     CallbackGuard guard()
     {
         return guard;
-    }
-
-    Segment segmentFor(final long hash)
-    {
-        return segment(hash);
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -826,10 +916,10 @@ public final class OffHeapCache implements AutoCloseable
         {
             hook.accept(this);
         }
-        // Shut the gate before any call can see the cache closed: a lock-free read that starts
-        // after another call was refused must be refused too, not answer from memory still there
-        // (Lincheck found that order: compute refused, then a get on the same thread missed).
-        // Later readers take the locked path, which refuses them.
+        // Every close shuts the gate first, before any call can see the cache closed and before it
+        // returns: a lock-free read that starts after another call was refused, or after any
+        // close() returned, must be refused too, not answer from memory still there (Lincheck
+        // found both orders). Later readers take the locked path, which refuses them.
         gate.shut();
         if (guard.closeFromCallback())
         {
@@ -877,41 +967,16 @@ public final class OffHeapCache implements AutoCloseable
         return segments;
     }
 
-    /** For tests: off-heap bytes allocated and not yet freed; 0 once close() has freed them. */
-    long unfreedBytes()
-    {
-        return allocator.allocatedBytes();
-    }
-
-    private Segment segment(final long hash)
+    /** For tests: the segment a key of this hash lives in. */
+    Segment segmentFor(final long hash)
     {
         return segments[(int)hash & segmentMask];
     }
 
-    private boolean put(final byte[] key, final byte[] value, final long ttlMillis, final int mode)
+    /** For tests: off-heap bytes allocated and not yet freed; 0 once close() has freed them. */
+    long unfreedBytes()
     {
-        requireNonNull(key, "key");
-        requireNonNull(value, "value");
-        final long hash = hasher.hash(key, 0, key.length);
-        return segment(hash).put(hash, key, 0, 0, key.length, value, 0, value.length, ttlMillis, mode);
-    }
-
-    private boolean put(final long key, final byte[] value, final long ttlMillis, final int mode)
-    {
-        requireNonNull(value, "value");
-        final long hash = hasher.hash(key);
-        return segment(hash).put(hash, null, key, 0, Long.BYTES, value, 0, value.length, ttlMillis, mode);
-    }
-
-    private boolean put(
-        final DirectBuffer key, final int keyOffset, final int keyLength,
-        final DirectBuffer value, final int valueOffset, final int valueLength,
-        final long ttlMillis, final int mode)
-    {
-        checkRange(key, "key", keyOffset, keyLength);
-        checkRange(value, "value", valueOffset, valueLength);
-        final long hash = hasher.hash(key, keyOffset, keyLength);
-        return segment(hash).put(hash, key, 0, keyOffset, keyLength, value, valueOffset, valueLength, ttlMillis, mode);
+        return allocator.allocatedBytes();
     }
 
     private static void checkRange(final DirectBuffer buffer, final String name, final int offset, final int length)

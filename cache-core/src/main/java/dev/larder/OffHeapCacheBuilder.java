@@ -271,6 +271,13 @@ public final class OffHeapCacheBuilder
         return cache;
     }
 
+    /** @return what the flag must export to: Agrona's module on the module path, ALL-UNNAMED on the class path */
+    static String agronaModule()
+    {
+        final Module agrona = org.agrona.DirectBuffer.class.getModule();
+        return agrona.isNamed() ? agrona.getName() : "ALL-UNNAMED";
+    }
+
     private static MemoryKind chooseBackend(final MemoryBackend requested)
     {
         switch (requested)
@@ -281,7 +288,8 @@ public final class OffHeapCacheBuilder
                 if (!Memories.agronaAvailable())
                 {
                     throw new IllegalStateException("memory backend AGRONA is not available in this JVM " +
-                        "(run with --add-exports java.base/jdk.internal.misc=ALL-UNNAMED): " + Memories.agronaFailure());
+                        "(run with --add-exports java.base/jdk.internal.misc=" + agronaModule() + "): " +
+                        Memories.agronaFailure());
                 }
                 return MemoryKind.AGRONA;
             default:

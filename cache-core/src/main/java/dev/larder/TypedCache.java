@@ -4,8 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.larder.codec.Codec;
 import dev.larder.internal.ByteBufferDirectBuffer;
+import dev.larder.internal.KeyRef;
+import dev.larder.internal.PutMode;
 import dev.larder.internal.Remapper;
-import dev.larder.internal.Segment;
 import dev.larder.internal.ValueEncoder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,9 +27,15 @@ import org.agrona.MutableDirectBuffer;
  *
  * <h2>Encoding</h2>
  * Each thread has a {@link Scratch}: a growable array the key is encoded into (then hashed and
- * compared as bytes), and a reusable {@link ValueEncoder} that carries the value and its codec to
- * the segment, which encodes it straight into the ring. Nothing is allocated per call once the
- * scratch array has grown to the largest key.
+ * compared as bytes), the {@link KeyRef} the byte-level cache takes for it, and a reusable
+ * {@link ValueEncoder} that carries the value and its codec to the segment, which encodes it
+ * straight into the ring. Nothing is allocated per call once the scratch array has grown to the
+ * largest key; each call looks the scratch up once, and the byte-level cache's own per-thread key
+ * is not used.
+ *
+ * <h2>Gets</h2>
+ * {@code get} is {@code read(key, decoder)}: the codec decodes in place under the segment lock.
+ * It is not lock-free on purpose (see {@link Cache}, "Locking").
  *
  * <h2>Loads</h2>
  * Misses that load go through {@link #inFlight}, one future per encoded key: the first caller runs
@@ -66,8 +73,8 @@ final class TypedCache<K, V> implements Cache<K, V>
         private byte[] keyBytes = new byte[64];
         private ByteBuffer keyBuffer = ByteBuffer.wrap(keyBytes).order(ByteOrder.nativeOrder());
         private final ByteBufferDirectBuffer keyView = new ByteBufferDirectBuffer();
-        private int keyLength;
-        private long hash;
+        /** The encoded key, for the byte-level cache. */
+        private final KeyRef key = new KeyRef();
         private boolean busy;
         /** Loaders running on this thread. */
         private int loading;
@@ -135,8 +142,7 @@ final class TypedCache<K, V> implements Cache<K, V>
             s.keyView.bindTo(s.keyBuffer, 0, length, true);
             keyCodec.encode(key, s.keyView, 0);
             s.keyView.unbind();
-            s.keyLength = length;
-            s.hash = bytes.hasher().hash(s.keyBytes, 0, length);
+            s.key.set(s.keyBytes, 0, length, bytes.hasher());
             return s;
         }
         catch (final RuntimeException | Error ex)
@@ -145,11 +151,6 @@ final class TypedCache<K, V> implements Cache<K, V>
             s.release();
             throw ex;
         }
-    }
-
-    private Segment segment(final Scratch s)
-    {
-        return bytes.segmentFor(s.hash);
     }
 
     @Override
@@ -165,7 +166,7 @@ final class TypedCache<K, V> implements Cache<K, V>
         final Scratch s = key(key);
         try
         {
-            return segment(s).read(s.hash, s.keyBytes, 0, 0, s.keyLength, reader, true);
+            return bytes.read(s.key, reader);
         }
         finally
         {
@@ -192,13 +193,13 @@ final class TypedCache<K, V> implements Cache<K, V>
     @Override
     public boolean put(final K key, final V value)
     {
-        return put(key, value, OffHeapCache.DEFAULT_TTL, Segment.PUT);
+        return put(key, value, OffHeapCache.DEFAULT_TTL, PutMode.PUT);
     }
 
     @Override
     public boolean put(final K key, final V value, final Duration ttl)
     {
-        return put(key, value, OffHeapCache.ttlMillisOf(ttl), Segment.PUT);
+        return put(key, value, OffHeapCache.ttlMillisOf(ttl), PutMode.PUT);
     }
 
     @Override
@@ -219,24 +220,23 @@ final class TypedCache<K, V> implements Cache<K, V>
     @Override
     public boolean putIfAbsent(final K key, final V value)
     {
-        return put(key, value, OffHeapCache.DEFAULT_TTL, Segment.PUT_IF_ABSENT);
+        return put(key, value, OffHeapCache.DEFAULT_TTL, PutMode.PUT_IF_ABSENT);
     }
 
     @Override
     public boolean replace(final K key, final V value)
     {
-        return put(key, value, OffHeapCache.DEFAULT_TTL, Segment.REPLACE);
+        return put(key, value, OffHeapCache.DEFAULT_TTL, PutMode.REPLACE);
     }
 
-    private boolean put(final K key, final V value, final long ttlMillis, final int mode)
+    private boolean put(final K key, final V value, final long ttlMillis, final PutMode mode)
     {
         requireNonNull(value, "value");
         final Scratch s = key(key);
         try
         {
             final ValueEncoder encoder = s.value(valueCodec, value);
-            return segment(s).put(s.hash, s.keyBytes, 0, 0, s.keyLength, encoder, 0, encoder.encodedLength(),
-                bytes.ttlOrDefault(ttlMillis), mode);
+            return bytes.store(s.key, encoder, 0, encoder.encodedLength(), bytes.ttlOrDefault(ttlMillis), mode);
         }
         finally
         {
@@ -248,7 +248,7 @@ final class TypedCache<K, V> implements Cache<K, V>
     @FunctionalInterface
     private interface KeyOperation<R>
     {
-        R apply(Segment segment, Scratch key);
+        R apply(OffHeapCache bytes, KeyRef key);
     }
 
     private <R> R withKey(final K key, final KeyOperation<R> operation)
@@ -256,7 +256,7 @@ final class TypedCache<K, V> implements Cache<K, V>
         final Scratch s = key(key);
         try
         {
-            return operation.apply(segment(s), s);
+            return operation.apply(bytes, s.key);
         }
         finally
         {
@@ -267,13 +267,13 @@ final class TypedCache<K, V> implements Cache<K, V>
     @Override
     public boolean remove(final K key)
     {
-        return withKey(key, (segment, s) -> segment.remove(s.hash, s.keyBytes, 0, 0, s.keyLength));
+        return withKey(key, OffHeapCache::remove);
     }
 
     @Override
     public boolean containsKey(final K key)
     {
-        return withKey(key, (segment, s) -> segment.contains(s.hash, s.keyBytes, 0, 0, s.keyLength));
+        return withKey(key, OffHeapCache::containsKey);
     }
 
     @Override
@@ -283,7 +283,7 @@ final class TypedCache<K, V> implements Cache<K, V>
         final Scratch s = key(key);
         try
         {
-            return segment(s).touch(s.hash, s.keyBytes, 0, 0, s.keyLength, ttlMillis);
+            return bytes.touch(s.key, ttlMillis);
         }
         finally
         {
@@ -294,8 +294,7 @@ final class TypedCache<K, V> implements Cache<K, V>
     @Override
     public Duration ttl(final K key)
     {
-        return OffHeapCache.durationOf(
-            withKey(key, (segment, s) -> segment.ttlMillis(s.hash, s.keyBytes, 0, 0, s.keyLength)));
+        return OffHeapCache.durationOf(withKey(key, OffHeapCache::ttlMillis));
     }
 
     @Override
@@ -303,31 +302,28 @@ final class TypedCache<K, V> implements Cache<K, V>
     {
         requireNonNull(remapping, "remapping");
         final Scratch s = key(key);
-        final Object[] result = new Object[1];
+        final Object[] values = new Object[2]; // the current value, the new one
         try
         {
-            final int outcome = segment(s).compute(s.hash, s.keyBytes, 0, 0, s.keyLength, current -> {
+            final int outcome = bytes.remap(s.key, current -> {
                 final V old = current == null ? null : valueCodec.decode(current, 0, current.capacity());
                 final V next = remapping.apply(key, old);
-                result[0] = next;
+                values[0] = old;
+                values[1] = next;
                 if (next == null)
                 {
                     return null;
                 }
                 return next == old ? Remapper.KEEP : s.value(valueCodec, next);
             }, bytes.ttlOrDefault(OffHeapCache.DEFAULT_TTL));
-            if (outcome < 0)
-            {
-                throw bytes.tooLarge(s.keyLength, s.valueLength);
-            }
+            @SuppressWarnings("unchecked")
+            final V value = (V)values[outcome < 0 ? 0 : 1];
+            return value;
         }
         finally
         {
             s.release();
         }
-        @SuppressWarnings("unchecked")
-        final V value = (V)result[0];
-        return value;
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -466,7 +462,7 @@ final class TypedCache<K, V> implements Cache<K, V>
         final Scratch s = key(key);
         try
         {
-            return new KeyBytes(Arrays.copyOf(s.keyBytes, s.keyLength), s.hash);
+            return new KeyBytes(Arrays.copyOf(s.keyBytes, s.key.length()), s.key.hash());
         }
         finally
         {
@@ -508,7 +504,7 @@ final class TypedCache<K, V> implements Cache<K, V>
     {
         return () -> {
             final ByteBufferDirectBuffer view = new ByteBufferDirectBuffer();
-            return new OffHeapCache.EntryIterator<>(bytes,
+            return new EntryIterator<>(bytes,
                 (key, value) -> decode(keyCodec, view, key),
                 (key, value) -> decode(valueCodec, view, value));
         };

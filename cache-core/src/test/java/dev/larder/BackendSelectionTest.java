@@ -45,8 +45,9 @@ class BackendSelectionTest
         {
             final IllegalStateException ex = assertThrows(IllegalStateException.class,
                 () -> OffHeapCache.builder().capacity(1 << 20).memoryBackend(MemoryBackend.AGRONA).build());
+            final String target = org.agrona.DirectBuffer.class.getModule().isNamed() ? "org.agrona" : "ALL-UNNAMED";
             assertTrue(ex.getMessage().startsWith("memory backend AGRONA is not available in this JVM " +
-                "(run with --add-exports java.base/jdk.internal.misc=ALL-UNNAMED)"), ex.getMessage());
+                "(run with --add-exports java.base/jdk.internal.misc=" + target + ")"), ex.getMessage());
         }
         else
         {

@@ -1,6 +1,5 @@
 package dev.larder;
 
-import dev.larder.codec.Buffers;
 import dev.larder.codec.Codec;
 import dev.larder.codec.Codecs;
 import dev.larder.internal.Segment;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.larder.Issue8MisuseScenario.Callback;
 import dev.larder.Issue8MisuseScenario.Misuse;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -238,7 +239,7 @@ class Issue8MisuseTest
                 "-XX:TieredStopAtLevel=1",
                 "-XX:-CreateCoredumpOnCrash",
                 "-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"),
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", classPath(),
                 Issue8MisuseScenario.class.getName(), backend.name(), callback.name(), misuse.name()));
             final Path out = dir.resolve("stdout.txt");
             final Path err = dir.resolve("stderr.txt");
@@ -254,6 +255,17 @@ class Issue8MisuseTest
             }
             return new Fork(command, !finished, process.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
+        }
+
+        /**
+         * @return this JVM's class path and module path, as one class path: the fork runs the
+         *     scenario on the class path whichever way surefire runs the tests
+         */
+        private static String classPath()
+        {
+            final String classes = System.getProperty("java.class.path");
+            final String modules = System.getProperty("jdk.module.path");
+            return modules == null || modules.isEmpty() ? classes : classes + File.pathSeparator + modules;
         }
 
         @Override

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  *       field it searches for in the wrong class), on the JDK backend it rejects the byte-buffer
  *       view {@code VarHandle} ("Unsupported VarHandle type"); and it would not see off-heap
  *       accesses as shared memory anyway. Checked to have teeth: with the seqlock's final version
- *       check removed from {@code Segment.tryGet}, both model-checking tests report a torn read
+ *       check removed from {@code OptimisticReads.tryRead}, both model-checking tests report a torn read
  *       ({@code get(1): torn [2, 2, 2, 2, 2, 2, 2, 2, 0, 0, ...]}); with {@code ReadGate.close} not
  *       waiting for readers, a read of freed memory.</li>
  *   <li><b>Stress</b> (real threads, real interleavings) runs on a cache built by the builder, on
@@ -102,8 +102,9 @@ public class SeqlockLincheckTest
                 index.free();
             }
         };
-        return new OffHeapCache(new Segment[] {segment}, gate, guard, KeyHasher.seeded(HashFunction.SIPHASH_1_3, SEED), 0,
-            RING_BYTES + INDEX_BYTES, INDEX_BYTES, MemoryKind.JDK, allocator);
+        return new OffHeapCache(new Segment[] {segment}, gate, guard,
+            KeyHasher.seeded(HashFunction.FAST_TRUSTED_KEYS, SEED), 0, RING_BYTES + INDEX_BYTES, INDEX_BYTES,
+            MemoryKind.JDK, allocator);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.larder;
 
-import dev.larder.internal.Hashing;
+import dev.larder.internal.KeyHasher;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -14,10 +14,11 @@ final class TagCollisions
     /** @return two distinct keys with the same tag under {@code seed} (birthday search). */
     static long[] find(final long seed)
     {
+        final KeyHasher hasher = KeyHasher.seeded(HashFunction.FAST_TRUSTED_KEYS, seed);
         final Map<Integer, Long> seen = new HashMap<>();
         for (long key = 0; ; key++)
         {
-            final int tag = (int)(Hashing.hash(key, seed) >>> 32);
+            final int tag = (int)(hasher.hash(key) >>> 32);
             final Long previous = seen.putIfAbsent(tag, key);
             if (previous != null)
             {

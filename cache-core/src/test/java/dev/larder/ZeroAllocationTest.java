@@ -110,6 +110,40 @@ class ZeroAllocationTest
         assertTrue(allocated < SLACK_BYTES, "allocated " + allocated + " bytes in " + OPERATIONS + " put+get");
     }
 
+    /** Issue 8: every key form of every allocation-free operation, on either backend. */
+    @Test
+    void everyKeyFormOfTheCopyingOperationsAllocatesNothing()
+    {
+        final org.agrona.MutableDirectBuffer key = Buffers.allocate(Long.BYTES);
+        final byte[] keyBytes = new byte[Long.BYTES];
+        final org.agrona.MutableDirectBuffer value = Buffers.allocate(100);
+        final byte[] bytes = new byte[100];
+        final byte[] dst = new byte[100];
+        final org.agrona.MutableDirectBuffer dstBuffer = Buffers.allocate(100);
+        final java.time.Duration minute = java.time.Duration.ofMinutes(1);
+        final long allocated = measure(() -> {
+            long found = 0;
+            for (int i = 0; i < OPERATIONS; i++)
+            {
+                final long k = i % KEYS;
+                key.putLong(0, k, java.nio.ByteOrder.BIG_ENDIAN);
+                key.getBytes(0, keyBytes);
+                cache.putIfAbsent(k, bytes, minute);
+                cache.replace(key, 0, Long.BYTES, value, 0, 100, minute);
+                cache.putIfAbsent(key, 0, Long.BYTES, value, 0, 100, minute);
+                cache.replace(k, bytes, minute);
+                found += cache.get(keyBytes, dstBuffer, 0) + cache.get(key, 0, Long.BYTES, dst);
+                found += cache.peek(k, dst) + cache.peek(keyBytes, dstBuffer, 0) + cache.peek(k, dstBuffer, 0);
+                found += cache.peek(key, 0, Long.BYTES, dst);
+                found += cache.ttlMillis(key, 0, Long.BYTES) > 0 ? 0 : 1;
+                found += cache.touch(key, 0, Long.BYTES, minute) && cache.containsKey(key, 0, Long.BYTES) ? 0 : 1;
+                found += cache.remove(keyBytes) ? 0 : 1;
+            }
+            assertEquals(100L * 6 * OPERATIONS, found);
+        });
+        assertTrue(allocated < SLACK_BYTES, "allocated " + allocated + " bytes in " + OPERATIONS + " rounds");
+    }
+
     @Test
     void typedPutAndZeroCopyReadAllocateNothing()
     {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.larder.codec.Buffers;
 import dev.larder.codec.Codecs;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;

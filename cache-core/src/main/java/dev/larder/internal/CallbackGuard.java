@@ -48,12 +48,12 @@ import java.lang.invoke.VarHandle;
  */
 public final class CallbackGuard
 {
-    /** Names of the callbacks, as messages show them. */
-    public static final String LISTENER = "RemovalListener";
-    public static final String READER = "ValueReader or Codec.decode";
-    public static final String REMAPPER = "compute function";
-    public static final String ENCODER = "Codec.encode";
-    public static final String TICKER = "Ticker";
+    /** Names of the callbacks, as messages show them ({@link #ITERATION} is the API package's). */
+    static final String LISTENER = "RemovalListener";
+    static final String READER = "ValueReader or Codec.decode";
+    static final String REMAPPER = "compute function";
+    static final String ENCODER = "Codec.encode";
+    static final String TICKER = "Ticker";
     public static final String ITERATION = "Codec.decode";
 
     /** Longs per stripe: 128 bytes. */

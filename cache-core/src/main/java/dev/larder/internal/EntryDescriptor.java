@@ -42,28 +42,28 @@ public final class EntryDescriptor
     /** Records start at multiples of this. */
     public static final int ALIGNMENT = 8;
 
-    public static final int RECORD_WORD_OFFSET;
-    public static final int HASH_TAG_OFFSET;
-    public static final int EXPIRY_KEY_LENGTH_OFFSET;
+    static final int RECORD_WORD_OFFSET;
+    static final int HASH_TAG_OFFSET;
+    static final int EXPIRY_KEY_LENGTH_OFFSET;
     /** Reserved, written as 0. (Access metadata lives in the index slot: {@link IndexDescriptor}.) */
-    public static final int RESERVED_OFFSET;
-    public static final int VALUE_LENGTH_OFFSET;
+    static final int RESERVED_OFFSET;
+    static final int VALUE_LENGTH_OFFSET;
     /** Length of the header; key bytes start here. */
-    public static final int HEADER_LENGTH;
+    static final int HEADER_LENGTH;
 
     /** Record word flag: the record is deleted. */
-    public static final int FLAG_DELETED = 1;
+    static final int FLAG_DELETED = 1;
     /** Record word flag: the record is padding up to the end of the ring. */
-    public static final int FLAG_PADDING = 2;
+    static final int FLAG_PADDING = 2;
     /** Mask of the flag bits in the record word. */
-    public static final int FLAGS_MASK = ALIGNMENT - 1;
+    static final int FLAGS_MASK = ALIGNMENT - 1;
 
     /** Largest key length (the key length field has 16 bits). */
-    public static final int MAX_KEY_LENGTH = 0xFFFF;
+    static final int MAX_KEY_LENGTH = 0xFFFF;
     /** Bits of the expiry field. */
-    public static final int EXPIRY_BITS = 48;
+    static final int EXPIRY_BITS = 48;
     /** Largest expire-at value in milliseconds since the cache's epoch. */
-    public static final long MAX_EXPIRE_AT = (1L << EXPIRY_BITS) - 1;
+    static final long MAX_EXPIRE_AT = (1L << EXPIRY_BITS) - 1;
 
     static
     {
@@ -96,7 +96,7 @@ public final class EntryDescriptor
     }
 
     /** @return {@code length} rounded up to {@link #ALIGNMENT}. */
-    public static long align(final long length)
+    static long align(final long length)
     {
         return (length + ALIGNMENT - 1) & -ALIGNMENT;
     }

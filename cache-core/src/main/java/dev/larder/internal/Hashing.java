@@ -11,7 +11,7 @@ import org.agrona.DirectBuffer;
  * big-endian encoding and {@link #hash(long, long)} needs no memory access at all. The three entry
  * points agree for equal bytes; a test checks it.
  */
-public final class Hashing
+final class Hashing
 {
     private static final long P1 = 0x9E3779B185EBCA87L;
     private static final long P2 = 0xC2B2AE3D27D4EB4FL;
@@ -24,7 +24,7 @@ public final class Hashing
     }
 
     /** @return the hash of {@code length} bytes of {@code key} from {@code offset}. */
-    public static long hash(final byte[] key, final int offset, final int length, final long seed)
+    static long hash(final byte[] key, final int offset, final int length, final long seed)
     {
         long h = seed + P5 + length;
         int i = 0;
@@ -45,7 +45,7 @@ public final class Hashing
     }
 
     /** @return the hash of {@code length} bytes of {@code key} from {@code offset}. */
-    public static long hash(final DirectBuffer key, final int offset, final int length, final long seed)
+    static long hash(final DirectBuffer key, final int offset, final int length, final long seed)
     {
         long h = seed + P5 + length;
         int i = 0;
@@ -66,7 +66,7 @@ public final class Hashing
     }
 
     /** @return the hash of the 8-byte big-endian encoding of {@code key}. */
-    public static long hash(final long key, final long seed)
+    static long hash(final long key, final long seed)
     {
         return avalanche(round(seed + P5 + Long.BYTES, key));
     }

@@ -48,17 +48,17 @@ public final class IndexDescriptor
     /** Highest fraction of slots in use; the segment evicts before passing it. */
     public static final double MAX_LOAD_FACTOR = 0.75;
     /** Empty slot value. */
-    public static final long EMPTY = 0L;
+    static final long EMPTY = 0L;
 
     /** The tag bits of a hash's high word that the slot keeps. */
-    public static final int TAG_MASK = -1 << 5;
+    static final int TAG_MASK = -1 << 5;
     /** Slot bit: the entry was read since it was last written or moved. */
-    public static final long REFERENCED = 1L << 32;
+    static final long REFERENCED = 1L << 32;
     /** Number of distinct access epochs (they wrap). */
-    public static final int EPOCHS = 16;
+    static final int EPOCHS = 16;
     private static final int EPOCH_SHIFT = 33;
     /** Slot bits holding access metadata rather than identity. */
-    public static final long META_MASK = REFERENCED | (long)(EPOCHS - 1) << EPOCH_SHIFT;
+    static final long META_MASK = REFERENCED | (long)(EPOCHS - 1) << EPOCH_SHIFT;
     private static final long POSITION_MASK = 0xFFFF_FFFFL;
 
     private IndexDescriptor()
@@ -66,61 +66,61 @@ public final class IndexDescriptor
     }
 
     /** @return the slot value for a record, with no access metadata. */
-    public static long slot(final int tag, final int position)
+    static long slot(final int tag, final int position)
     {
         return ((long)(tag & TAG_MASK) << 32) | ((position >>> 3) + 1L);
     }
 
     /** @return the tag stored in a slot (the top 27 bits of the hash's high word). */
-    public static int tag(final long slot)
+    static int tag(final long slot)
     {
         return (int)(slot >>> 32) & TAG_MASK;
     }
 
     /** @return the record position stored in a non-empty slot. */
-    public static long position(final long slot)
+    static long position(final long slot)
     {
         return ((slot & POSITION_MASK) - 1) << 3;
     }
 
     /** @return true when {@code slot} holds the record {@code identity} (a {@link #slot} value), whatever its metadata. */
-    public static boolean sameRecord(final long slot, final long identity)
+    static boolean sameRecord(final long slot, final long identity)
     {
         return (slot & ~META_MASK) == identity;
     }
 
     /** @return true when the slot's R bit is set. */
-    public static boolean isReferenced(final long slot)
+    static boolean isReferenced(final long slot)
     {
         return (slot & REFERENCED) != 0;
     }
 
     /** @return the access epoch of a slot, {@code 0 <= epoch < EPOCHS}. */
-    public static int epoch(final long slot)
+    static int epoch(final long slot)
     {
         return (int)(slot >>> EPOCH_SHIFT) & (EPOCHS - 1);
     }
 
     /** @return {@code slot} marked referenced at {@code epoch}. */
-    public static long referenced(final long slot, final int epoch)
+    static long referenced(final long slot, final int epoch)
     {
         return (slot & ~META_MASK) | REFERENCED | (long)(epoch & (EPOCHS - 1)) << EPOCH_SHIFT;
     }
 
     /** @return {@code slot} with R cleared and its epoch kept. */
-    public static long unreferenced(final long slot)
+    static long unreferenced(final long slot)
     {
         return slot & ~REFERENCED;
     }
 
     /** @return {@code slot} pointing at a new position, its tag and metadata kept. */
-    public static long moved(final long slot, final int position)
+    static long moved(final long slot, final int position)
     {
         return (slot & ~POSITION_MASK) | ((position >>> 3) + 1L);
     }
 
     /** @return the home slot of a tag in an index of {@code slots} slots. */
-    public static int home(final int tag, final int slots)
+    static int home(final int tag, final int slots)
     {
         return (int)(((tag & TAG_MASK & 0xFFFF_FFFFL) * slots) >>> 32);
     }
@@ -129,14 +129,14 @@ public final class IndexDescriptor
     public static final int MAX_DISPLACEMENT = 64;
 
     /** @return how many slots past its home slot {@code slot} lies, for the entry {@code value} it holds. */
-    public static int displacement(final long value, final int slot, final int slots)
+    static int displacement(final long value, final int slot, final int slots)
     {
         final int distance = slot - home(tag(value), slots);
         return distance < 0 ? distance + slots : distance;
     }
 
     /** @return the largest number of live entries an index of {@code slots} slots may hold. */
-    public static int maxEntries(final int slots)
+    static int maxEntries(final int slots)
     {
         return (int)(slots * MAX_LOAD_FACTOR);
     }

@@ -61,7 +61,7 @@ public final class KeyHasher
      * @param key a {@code byte[]}, a {@link DirectBuffer}, or null for the long key {@code keyBits}
      * @return the hash of the key's bytes
      */
-    public long hash(final Object key, final long keyBits, final int offset, final int length)
+    long hash(final Object key, final long keyBits, final int offset, final int length)
     {
         if (function == HashFunction.FAST_TRUSTED_KEYS)
         {

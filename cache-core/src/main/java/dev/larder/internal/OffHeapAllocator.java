@@ -52,7 +52,7 @@ public abstract class OffHeapAllocator
     }
 
     /** @return the name of the strategy this JVM uses, for diagnostics. */
-    public static String strategyName()
+    static String strategyName()
     {
         return STRATEGY.name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -30,11 +30,11 @@ import java.lang.invoke.VarHandle;
 public final class ReadGate
 {
     /** Outcome of a read that leaves the gate: counted as neither hit nor miss. */
-    public static final int EXIT = 1;
+    static final int EXIT = 1;
     /** Outcome of a read that leaves the gate: a hit. */
-    public static final int HIT = 2;
+    static final int HIT = 2;
     /** Outcome of a read that leaves the gate: a miss. */
-    public static final int MISS = 3;
+    static final int MISS = 3;
 
     private static final int ENTERS = 0;
     /** Longs per stripe: 128 bytes. */
@@ -68,7 +68,7 @@ public final class ReadGate
      * @return the reader's stripe, to pass to {@link #exit}; or -1 when the gate is shut (the
      *     reader is already accounted for and must take the locked path)
      */
-    public int enter()
+    int enter()
     {
         @SuppressWarnings("deprecation") // getId: the JDK 17 API; threadId() arrived in 19
         final int stripe = ((int)Thread.currentThread().getId() & mask) * STRIDE + STRIDE;
@@ -87,7 +87,7 @@ public final class ReadGate
      * @param stripe  what {@link #enter()} returned
      * @param outcome {@link #EXIT}, {@link #HIT} or {@link #MISS}
      */
-    public void exit(final int stripe, final int outcome)
+    void exit(final int stripe, final int outcome)
     {
         CELLS.getAndAdd(cells, stripe + outcome, 1L);
     }

@@ -1,177 +1,61 @@
 package dev.larder.internal;
 
-import static dev.larder.internal.EntryDescriptor.ALIGNMENT;
 import static dev.larder.internal.EntryDescriptor.HEADER_LENGTH;
-import static dev.larder.internal.EntryDescriptor.MAX_KEY_LENGTH;
-import static dev.larder.internal.IndexDescriptor.EMPTY;
-import static dev.larder.internal.IndexDescriptor.SLOT_LENGTH;
+import static dev.larder.internal.SlotIndex.NOT_FOUND;
 
 import dev.larder.RemovalCause;
 import dev.larder.RemovalListener;
 import dev.larder.ValueReader;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.List;
-import org.agrona.DirectBuffer;
 
 /**
- * One lock stripe of the cache: a ring buffer of records and an open-addressing index over it,
- * both off-heap.
- *
- * <h2>Layout</h2>
- * The ring holds records ({@link EntryDescriptor}) between {@code head} and {@code tail}; the free
- * space is {@code [tail, head)}, circularly, and {@code used} tells a full ring from an empty one.
- * Records never wrap: a record that does not fit before the end of the ring is preceded by a
- * padding record. The index ({@link IndexDescriptor}) maps a key's 32-bit tag to its record; it
- * holds live entries only, at most {@link IndexDescriptor#maxEntries(int)} of them.
- *
- * <h2>Eviction</h2>
- * A second-chance ring (CLOCK) with an age limit. Each index slot carries a referenced bit R and
- * the 4-bit epoch of the entry's last access ({@link IndexDescriptor}). The segment's epoch
- * advances every {@code holds / }{@link #EPOCHS_PER_TURNOVER} insertions, where {@code holds} is
- * the number of entries the segment holds when full (estimated from the live count and the bytes
- * they use, so the estimate is right while the segment fills), so {@value #EPOCHS_PER_TURNOVER}
- * epochs are about one turnover of the segment's contents. When the ring
- * lacks room, or the index is at its load limit, the record at the head is examined: padding and
- * deleted records are reclaimed; an expired entry is evicted; an entry with R set whose last access
- * is less than {@link #KEEP_AGE} epochs old gets a second chance: R is cleared and the record moves
- * to the tail; any other entry is evicted. Plain CLOCK (R alone) keeps an entry read once, long
- * ago, for another full turn; the age limit makes it behave like LRU on the reference traces
- * (docs/benchmarks.md). Moves in a row are bounded by the live count: after one full sweep every
- * R is clear, so the head is evicted. Each move consumes an R that a read set, so moves cost no
- * more than reads, amortised.
+ * One lock stripe of the cache. It holds the lock, the counters and the live count, and composes
+ * the parts that do the work, each described in its own class comment: {@link Ring} (the records
+ * and the checks on every offset read from them), {@link SlotIndex} (the Robin Hood index),
+ * {@link EvictionPolicy} (second chance with an age limit), {@link Expiry} (the clock),
+ * {@link Callbacks} (user code against views of a record) and {@link OptimisticReads}, which this
+ * class extends (the lock-free read protocol, so that the seqlock version is a field of the
+ * segment itself).
  *
  * <h2>Concurrency</h2>
- * Writes, and reads that run user code, are {@code synchronized} on the segment. Plain reads
- * ({@code get}, {@code peek}, {@code contains}) are optimistic and take no lock: a reader reads
- * the segment's {@code version}, probes and copies, then checks that the version has not moved.
- * A writer makes the version odd before its first change to the ring or index and even again when
- * it releases the lock, so a reader that raced a writer retries (once), then falls back to the
- * lock. Torn data never escapes: every offset a reader computes from off-heap data is checked
- * against the ring before use, and the result is discarded unless the version check passes.
- * A read that hits sets R and the epoch with one compare-and-set on the index slot it validated,
- * and only when they change, so a read of a hot entry writes nothing at all, and statistics go to
- * per-thread stripes of the cache's {@link ReadGate}. Readers pass that gate, which
- * {@code close()} shuts and drains before the cache frees the memory; {@link #close()} takes the
- * segment lock, so no locked call is inside either.
+ * Writes, and reads that run user code, are {@code synchronized} on the segment; plain reads are
+ * lock-free ({@link OptimisticReads}). Every locked call starts with {@code ensureOpen()} and ends
+ * with {@link #endWrite()} in a {@code finally}. {@link #close()} takes the lock, so no locked call
+ * is inside when the cache frees the memory.
  *
  * <h2>Callbacks</h2>
- * User code (a listener, reader, compute function, codec or user-supplied ticker) runs under the
- * lock, or, for a ticker, inside the gate. The cache's {@link CallbackGuard} keeps it from calling
- * the cache: each public method checks its caller before it locks or enters the gate, so a
- * callback that calls any segment gets an {@link IllegalStateException}, never a deadlock or a
- * segment changed under the running operation. A callback that closes the cache ends the
- * operation with an {@link IllegalStateException}; the memory is freed at the operation's last
- * step ({@link #endWrite()}, or after leaving the gate), never while it is still in use. Views
- * handed to user code are bound to the call's thread and byte range and emptied when it returns.
+ * The cache's {@link CallbackGuard} refuses calls into the cache from its callbacks, always before
+ * a lock is taken: the keyed methods expect their caller to have checked before filling the
+ * {@link KeyRef}, the others check themselves. So a callback that calls any segment gets an
+ * {@link IllegalStateException}, never a deadlock or a segment changed under the running operation.
+ * A callback that closes the cache ends the operation with an {@link IllegalStateException}; the
+ * memory is freed at its last step ({@link #endWrite()}, or after leaving the gate).
  *
- * <h2>Safety</h2>
- * Every offset read from off-heap data (an index slot, a record length, a key length) is checked
- * against the ring before use; a corrupted value raises {@link IllegalStateException} instead of
- * an access outside the ring, even with Agrona bounds checks disabled. A length is also bounded by
- * {@link #maxRecordLength(int)} before anything is allocated or copied, so a torn or corrupted
- * length never makes a read allocate more than the largest record.
+ * <h2>Eviction and expiry</h2>
+ * An append first makes room ({@link #evictHead()}); an expired entry is removed when an operation
+ * meets it ({@link #findLive}).
  */
-public final class Segment
+public final class Segment extends OptimisticReads
 {
-    /** Epochs per turnover of the segment's contents. */
-    public static final int EPOCHS_PER_TURNOVER = 8;
-    /** A referenced entry last read fewer than this many epochs ago is kept (moved to the tail). */
-    public static final int KEEP_AGE = 6;
-    /** Optimistic attempts before a read takes the lock. */
-    private static final int OPTIMISTIC_ATTEMPTS = 2;
-
-    /** Put modes. */
-    public static final int PUT = 0;
-    public static final int PUT_IF_ABSENT = 1;
-    public static final int REPLACE = 2;
-
-    /** Result of a lookup that found nothing. */
-    private static final int NOT_FOUND = -1;
-    /** Result of an optimistic attempt that saw a writer at work (or data it could not trust). */
-    private static final int RETRY = -2;
-
-    /** What the allocating optimistic read returns instead of a value when it must fall back. */
-    private static final byte[] RETRY_VALUE = new byte[0];
-    private static final VarHandle VERSION;
-
-    static
-    {
-        try
-        {
-            VERSION = MethodHandles.lookup().findVarHandle(Segment.class, "version", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
-
-    private final Memory ring;
-    private final Memory index;
-    private final int ringSize;
-    private final int slots;
-    private final int maxEntries;
-    private final int maxRecordLength;
-    /** The farthest an entry may sit past its home slot: {@link IndexDescriptor#MAX_DISPLACEMENT}, or less in a tiny index. */
-    private final int probeLimit;
-    private final MillisClock clock;
-
-    private int head;
-    private int tail;
-    private int used;
-    private int live;
-    /** Access epoch, 0 to {@link IndexDescriptor#EPOCHS} - 1; read without the lock by readers. */
-    private int epoch;
-    private int insertsThisEpoch;
-    /** Insertions per epoch: an eighth of the entries the segment holds when full. */
-    private int epochLength = 1;
-    private int consecutiveMoves;
-    /** Seqlock version: odd while a writer changes the ring or index. See the class comment. */
-    @SuppressWarnings("unused") // accessed through VERSION
-    private long version;
-    /** True between {@link #beginWrite()} and {@link #endWrite()}; lock holder only. */
-    private boolean writing;
-    private final ReadGate gate;
-    private final CallbackGuard guard;
-
-    private final RemovalListener listener;
-    /** Views handed to user code; bound only during a callback, to the calling thread. */
-    private final ByteBufferDirectBuffer keyView = new ByteBufferDirectBuffer();
-    private final ByteBufferDirectBuffer valueView = new ByteBufferDirectBuffer();
-
-    /** Record found by the last {@link #find}: position, length and expiry; valid until the segment changes. */
-    private int foundPosition;
-    private int foundRecordLength;
-    private long foundExpireAt;
-
-    private long hits;
-    private long misses;
-    private long puts;
-    private long overwrites;
-    private long removals;
-    private long evictions;
-    /** Evictions decided by the index's probe limit (also counted in {@link #evictions}). */
-    private long collisionEvictions;
-    private long expirations;
-    private long rejections;
-    private long moves;
-    private long listenerFailures;
-
-    private static final System.Logger LOGGER = System.getLogger("dev.larder");
-    private static volatile boolean listenerFailureLogged;
-
+    private final Callbacks callbacks;
+    private final EvictionPolicy policy;
     /**
-     * @param ring  the ring buffer; its capacity must be a multiple of {@link EntryDescriptor#ALIGNMENT}
-     * @param index the index; zero-filled, its capacity a multiple of {@link IndexDescriptor#SLOT_LENGTH}
-     * @param clock milliseconds since the cache's epoch
+     * The counters, by {@link SegmentStat} ordinal (collision evictions count as evictions too);
+     * the cells of the gauges (entries, ring bytes used, listener failures) are filled when read.
      */
-    public Segment(final Memory ring, final Memory index, final MillisClock clock)
+    private final long[] counts = new long[SegmentStat.values().length];
+    private int live;
+
+    /** A segment of its own, with no listener, for tests. */
+    Segment(final Memory ring, final Memory index, final MillisClock clock)
     {
         this(ring, index, clock, null, new ReadGate(1), new CallbackGuard());
     }
 
     /**
+     * @param ring     the ring buffer; its capacity a multiple of {@link EntryDescriptor#ALIGNMENT}
+     * @param index    the index; zero-filled, its capacity a multiple of {@link IndexDescriptor#SLOT_LENGTH}
+     * @param clock    milliseconds since the cache's epoch
      * @param listener told of every removal, or null
      * @param gate     the cache's gate for lock-free readers, shared by its segments
      * @param guard    the cache's callback guard and closed state, shared by its segments
@@ -180,120 +64,39 @@ public final class Segment
         final Memory ring, final Memory index, final MillisClock clock, final RemovalListener listener,
         final ReadGate gate, final CallbackGuard guard)
     {
-        this.listener = listener;
-        this.gate = gate;
-        this.guard = guard;
-        this.ring = ring;
-        this.index = index;
-        this.clock = clock;
-        this.ringSize = ring.capacity();
-        this.slots = index.capacity() / SLOT_LENGTH;
-        this.maxEntries = IndexDescriptor.maxEntries(slots);
-        this.maxRecordLength = maxRecordLength(ringSize);
-        this.probeLimit = Math.min(IndexDescriptor.MAX_DISPLACEMENT, slots - 1);
-        if (ringSize % ALIGNMENT != 0 || ringSize < 4 * 64)
-        {
-            throw new IllegalArgumentException("ring size must be a multiple of 8 and at least 256: " + ringSize);
-        }
-        if (maxEntries < 1)
-        {
-            throw new IllegalArgumentException("index must have at least 2 slots: slots=" + slots);
-        }
+        this(new Ring(ring), index, clock, listener, gate, guard);
     }
 
-    /** @return the largest record a ring of {@code ringSize} bytes accepts: a quarter of it. */
-    public static int maxRecordLength(final int ringSize)
+    private Segment(
+        final Ring ring, final Memory index, final MillisClock clock, final RemovalListener listener,
+        final ReadGate gate, final CallbackGuard guard)
     {
-        return (ringSize / 4) & -ALIGNMENT;
+        super(ring, new SlotIndex(index, ring), new Expiry(clock), gate, guard);
+        this.callbacks = new Callbacks(ring, guard, listener);
+        this.policy = new EvictionPolicy(ring, this.index, expiry, callbacks);
     }
 
     // ------------------------------------------------------------------------------------------
-    // Operations. key: byte[] | DirectBuffer | null (long key in keyBits). See Keys.
+    // Reads. Keyed methods: the caller has checked it is not a callback before filling the key.
     // ------------------------------------------------------------------------------------------
 
-    /**
-     * Copies the value into {@code dst} when it fits. Lock-free unless a writer is at work on this
-     * segment; {@code dst} may hold scratch bytes when the result is -1 or larger than it.
-     *
-     * @param record false for a peek: no statistics, no access-metadata update
-     * @return the value's length, or -1 when absent or expired
-     */
-    public int get(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
+    @Override
+    int epoch()
     {
-        guard.checkCaller();
-        final int stripe = gate.enter();
-        if (stripe >= 0)
-        {
-            final int result;
-            try
-            {
-                result = tryGet(hash, key, keyBits, keyOffset, keyLength, dst, dstOffset, dstCapacity, record);
-            }
-            catch (final Throwable ex)
-            {
-                leaveGate(stripe);
-                throw ex;
-            }
-            gate.exit(stripe, outcome(result != RETRY && record, result >= 0));
-            if (result != RETRY)
-            {
-                return result;
-            }
-        }
-        return lockedGet(hash, key, keyBits, keyOffset, keyLength, dst, dstOffset, dstCapacity, record);
+        return policy.epoch();
     }
 
-    /**
-     * Lock-free unless a writer is at work on this segment.
-     *
-     * @param record false for a peek: no statistics, no access-metadata update
-     * @return a copy of the value, or null when absent or expired
-     */
-    public byte[] get(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final boolean record)
-    {
-        guard.checkCaller();
-        final int stripe = gate.enter();
-        if (stripe >= 0)
-        {
-            final byte[] result;
-            try
-            {
-                result = tryGet(hash, key, keyBits, keyOffset, keyLength, record);
-            }
-            catch (final Throwable ex)
-            {
-                leaveGate(stripe);
-                throw ex;
-            }
-            gate.exit(stripe, outcome(result != RETRY_VALUE && record, result != null));
-            if (result != RETRY_VALUE)
-            {
-                return result;
-            }
-        }
-        return lockedGet(hash, key, keyBits, keyOffset, keyLength, record);
-    }
-
-    private synchronized int lockedGet(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
+    @Override
+    synchronized int lockedRead(
+        final KeyRef key, final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
     {
         ensureOpen();
         try
         {
-            final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
-            if (position == NOT_FOUND)
+            final int valueLength = findForRead(key, record);
+            if (valueLength >= 0)
             {
-                return -1;
-            }
-            final int valueLength = checkedValueLength(position, foundRecordLength, keyLength);
-            if (valueLength <= dstCapacity)
-            {
-                Keys.copyOut(ring, Entries.valueOffset(position, keyLength), dst, dstOffset, valueLength);
+                copyValue(key, index.foundValueOffset(key), valueLength, dst, dstOffset, dstCapacity);
             }
             return valueLength;
         }
@@ -303,188 +106,44 @@ public final class Segment
         }
     }
 
-    private synchronized byte[] lockedGet(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final boolean record)
+    /**
+     * Hands a read-only view of the value to {@code reader}, under the lock.
+     *
+     * @param record false for a peek: no statistics, no access-metadata update
+     * @return what the reader returned, or null when absent or expired (the reader is not called)
+     */
+    public synchronized <R> R read(final KeyRef key, final ValueReader<R> reader, final boolean record)
     {
         ensureOpen();
         try
         {
-            final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
-            if (position == NOT_FOUND)
+            final int valueLength = findForRead(key, record);
+            return valueLength < 0 ? null : callbacks.read(reader, index.foundValueOffset(key), valueLength);
+        }
+        finally
+        {
+            endWrite();
+        }
+    }
+
+    /**
+     * A peek that also reports the remaining time to live.
+     *
+     * @param ttlOut receives the remaining ms, or {@link Long#MAX_VALUE} for no expiry, at index 0
+     * @return a copy of the value, or null when absent or expired
+     */
+    public synchronized byte[] peekEntry(final KeyRef key, final long[] ttlOut)
+    {
+        ensureOpen();
+        try
+        {
+            final int valueLength = findForRead(key, false);
+            if (valueLength < 0)
             {
                 return null;
             }
-            final byte[] value = new byte[checkedValueLength(position, foundRecordLength, keyLength)];
-            ring.getBytes(Entries.valueOffset(position, keyLength), value, 0, value.length);
-            return value;
-        }
-        finally
-        {
-            endWrite();
-        }
-    }
-
-    /**
-     * @param ttlMillis time to live, or 0 for no expiry
-     * @param mode      {@link #PUT}, {@link #PUT_IF_ABSENT} or {@link #REPLACE}
-     * @return true when the value was stored
-     */
-    public boolean put(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Object value, final int valueOffset, final int valueLength, final long ttlMillis, final int mode)
-    {
-        guard.checkCaller();
-        return lockedPut(hash, key, keyBits, keyOffset, keyLength, value, valueOffset, valueLength, ttlMillis, mode);
-    }
-
-    private synchronized boolean lockedPut(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Object value, final int valueOffset, final int valueLength, final long ttlMillis, final int mode)
-    {
-        ensureOpen();
-        try
-        {
-            final long recordLength = EntryDescriptor.recordLength(keyLength, valueLength);
-            if (keyLength > MAX_KEY_LENGTH || recordLength > maxRecordLength)
-            {
-                rejections++;
-                return false;
-            }
-            final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
-            if (slot == NOT_FOUND ? mode == REPLACE : mode == PUT_IF_ABSENT)
-            {
-                return false;
-            }
-            final long expireAt = ttlMillis > 0 ? clock.millis() + ttlMillis : 0;
-            if (slot != NOT_FOUND)
-            {
-                final int position = foundPosition;
-                final int capacity = Entries.valueCapacity(foundRecordLength, keyLength);
-                overwrites++;
-                notifyRemoval(position, RemovalCause.REPLACED);
-                if (valueLength <= capacity)
-                {
-                    overwriteInPlace(slot, position, keyLength, value, valueOffset, valueLength, expireAt);
-                    puts++;
-                    return true;
-                }
-                unlink(slot, position);
-            }
-            append((int)(hash >>> 32), key, keyBits, keyOffset, keyLength, value, valueOffset, valueLength,
-                (int)recordLength, expireAt);
-            puts++;
-            return true;
-        }
-        finally
-        {
-            endWrite();
-        }
-    }
-
-    /** @return true when a live entry was removed. */
-    public boolean remove(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
-    {
-        guard.checkCaller();
-        return lockedRemove(hash, key, keyBits, keyOffset, keyLength);
-    }
-
-    private synchronized boolean lockedRemove(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
-    {
-        ensureOpen();
-        try
-        {
-            final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
-            if (slot == NOT_FOUND)
-            {
-                return false;
-            }
-            notifyRemoval(foundPosition, RemovalCause.EXPLICIT);
-            unlink(slot, foundPosition);
-            removals++;
-            return true;
-        }
-        finally
-        {
-            endWrite();
-        }
-    }
-
-    /**
-     * Lock-free unless a writer is at work on this segment.
-     *
-     * @return true when a live entry exists; no statistics, no access-metadata update
-     */
-    public boolean contains(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
-    {
-        guard.checkCaller();
-        final int stripe = gate.enter();
-        if (stripe >= 0)
-        {
-            final int result;
-            try
-            {
-                result = tryGet(hash, key, keyBits, keyOffset, keyLength, null, 0, -1, false);
-            }
-            catch (final Throwable ex)
-            {
-                leaveGate(stripe);
-                throw ex;
-            }
-            gate.exit(stripe, ReadGate.EXIT);
-            if (result != RETRY)
-            {
-                return result >= 0;
-            }
-        }
-        return lockedContains(hash, key, keyBits, keyOffset, keyLength);
-    }
-
-    private synchronized boolean lockedContains(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
-    {
-        ensureOpen();
-        try
-        {
-            return findLive(hash, key, keyBits, keyOffset, keyLength) != NOT_FOUND;
-        }
-        finally
-        {
-            endWrite();
-        }
-    }
-
-    /**
-     * Sets a live entry's time to live, counted from now.
-     *
-     * @param ttlMillis time to live, or 0 for no expiry
-     * @return true when the entry exists
-     */
-    public boolean touch(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final long ttlMillis)
-    {
-        guard.checkCaller();
-        return lockedTouch(hash, key, keyBits, keyOffset, keyLength, ttlMillis);
-    }
-
-    private synchronized boolean lockedTouch(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final long ttlMillis)
-    {
-        ensureOpen();
-        try
-        {
-            if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
-            {
-                return false;
-            }
-            beginWrite();
-            Entries.setExpireAt(ring, foundPosition, ttlMillis > 0 ? clock.millis() + ttlMillis : 0);
-            return true;
+            ttlOut[0] = expiry.remaining(index.foundExpireAt());
+            return ring.copy(index.foundValueOffset(key), valueLength);
         }
         finally
         {
@@ -495,24 +154,12 @@ public final class Segment
     /**
      * @return the remaining time to live in ms, {@link Long#MAX_VALUE} for no expiry, -1 when absent
      */
-    public long ttlMillis(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
-    {
-        guard.checkCaller();
-        return lockedTtlMillis(hash, key, keyBits, keyOffset, keyLength);
-    }
-
-    private synchronized long lockedTtlMillis(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
+    public synchronized long ttlMillis(final KeyRef key)
     {
         ensureOpen();
         try
         {
-            if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
-            {
-                return -1;
-            }
-            return foundExpireAt == 0 ? Long.MAX_VALUE : foundExpireAt - clock.millis();
+            return findLive(key) == NOT_FOUND ? -1 : expiry.remaining(index.foundExpireAt());
         }
         finally
         {
@@ -520,137 +167,36 @@ public final class Segment
         }
     }
 
-    /** Removes every entry; statistics are kept. */
-    public void clear()
-    {
-        guard.checkCaller();
-        lockedClear();
-    }
+    // ------------------------------------------------------------------------------------------
+    // Writes
+    // ------------------------------------------------------------------------------------------
 
-    private synchronized void lockedClear()
+    /**
+     * @param value     a {@code byte[]}, a {@code DirectBuffer} or a {@link ValueEncoder}
+     * @param ttlMillis time to live, or 0 for no expiry
+     * @param mode      what to do about a live entry
+     * @return true when the value was stored; false when the mode forbade it or the entry is too
+     *     large (counted as a rejection; nothing changes)
+     */
+    public synchronized boolean put(
+        final KeyRef key, final Object value, final int valueOffset, final int valueLength, final long ttlMillis,
+        final PutMode mode)
     {
         ensureOpen();
         try
         {
-            if (listener != null)
+            if (!accepts(key.length(), valueLength))
             {
-                int position = head;
-                for (int remaining = used; remaining > 0; )
-                {
-                    final int word = Entries.recordWord(ring, position);
-                    final int length = checkRecord(position, ALIGNMENT);
-                    if (!Entries.isPadding(word) && !Entries.isDeleted(word))
-                    {
-                        notifyRemoval(position, RemovalCause.CLEARED);
-                    }
-                    position = position + length == ringSize ? 0 : position + length;
-                    remaining -= length;
-                }
+                count(SegmentStat.REJECTIONS);
+                return false;
             }
-            beginWrite();
-            index.zero(0, index.capacity());
-            head = 0;
-            tail = 0;
-            used = 0;
-            live = 0;
-            insertsThisEpoch = 0;
-            consecutiveMoves = 0;
-        }
-        finally
-        {
-            endWrite();
-        }
-    }
-
-    /**
-     * Marks the segment closed, if its cache is not already, after the locked call in progress, if
-     * any, has ended (or from inside it, for the thread that runs it); later calls throw. The caller
-     * frees the memory afterwards.
-     */
-    public synchronized void close()
-    {
-        guard.markClosed();
-    }
-
-    /**
-     * Adds this segment's counters to {@code totals}, in the order of {@link SegmentStat}.
-     */
-    public void addStatsTo(final long[] totals)
-    {
-        guard.checkCaller();
-        lockedAddStatsTo(totals);
-    }
-
-    private synchronized void lockedAddStatsTo(final long[] totals)
-    {
-        ensureOpen();
-        totals[SegmentStat.HITS.ordinal()] += hits;
-        totals[SegmentStat.MISSES.ordinal()] += misses;
-        totals[SegmentStat.PUTS.ordinal()] += puts;
-        totals[SegmentStat.OVERWRITES.ordinal()] += overwrites;
-        totals[SegmentStat.REMOVALS.ordinal()] += removals;
-        totals[SegmentStat.EVICTIONS.ordinal()] += evictions;
-        totals[SegmentStat.EXPIRATIONS.ordinal()] += expirations;
-        totals[SegmentStat.REJECTIONS.ordinal()] += rejections;
-        totals[SegmentStat.MOVES.ordinal()] += moves;
-        totals[SegmentStat.ENTRIES.ordinal()] += live;
-        totals[SegmentStat.RING_USED.ordinal()] += used;
-        totals[SegmentStat.LISTENER_FAILURES.ordinal()] += listenerFailures;
-        totals[SegmentStat.COLLISION_EVICTIONS.ordinal()] += collisionEvictions;
-    }
-
-    /** @return the largest key + value length this segment accepts. */
-    public int maxKeyPlusValue()
-    {
-        return maxRecordLength - HEADER_LENGTH;
-    }
-
-    /** @return the most live entries the index holds before the segment evicts. */
-    public int maxEntries()
-    {
-        return maxEntries;
-    }
-
-    /**
-     * Hands a read-only view of the value to {@code reader}, under the lock.
-     *
-     * @return what the reader returned, or null when absent or expired (the reader is not called)
-     */
-    public <R> R read(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final ValueReader<R> reader, final boolean record)
-    {
-        guard.checkCaller();
-        return lockedRead(hash, key, keyBits, keyOffset, keyLength, reader, record);
-    }
-
-    private synchronized <R> R lockedRead(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final ValueReader<R> reader, final boolean record)
-    {
-        ensureOpen();
-        try
-        {
-            final int position = findForRead(hash, key, keyBits, keyOffset, keyLength, record);
-            if (position == NOT_FOUND)
+            final int slot = findLive(key);
+            if (!mode.appliesTo(slot != NOT_FOUND))
             {
-                return null;
+                return false;
             }
-            final int valueLength = checkedValueLength(position, foundRecordLength, keyLength);
-            valueView.bindTo(ring.byteBuffer(), Entries.valueOffset(position, keyLength), valueLength, false);
-            final CallbackGuard.Scope scope = guard.enter(CallbackGuard.READER);
-            final R result;
-            try
-            {
-                result = reader.read(valueView);
-            }
-            finally
-            {
-                guard.exit(scope);
-                valueView.unbind();
-            }
-            guard.afterCallback(scope);
-            return result;
+            store(key, slot, value, valueOffset, valueLength, expiry.expireAt(ttlMillis));
+            return true;
         }
         finally
         {
@@ -664,42 +210,17 @@ public final class Segment
      *
      * @param ttlMillis time to live of a new value, or 0 for none
      * @return 1 when the key now has a value, 0 when it has none, -1 when the new value was too
-     *     large (rejected and counted; the entry is unchanged)
+     *     large (rejected and counted, as by {@link #put}; the entry is unchanged)
      */
-    public int compute(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Remapper remapper, final long ttlMillis)
-    {
-        guard.checkCaller();
-        return lockedCompute(hash, key, keyBits, keyOffset, keyLength, remapper, ttlMillis);
-    }
-
-    private synchronized int lockedCompute(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Remapper remapper, final long ttlMillis)
+    public synchronized int compute(final KeyRef key, final Remapper remapper, final long ttlMillis)
     {
         ensureOpen();
         try
         {
-            final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
-            final int position = foundPosition;
-            final Object result;
-            if (slot != NOT_FOUND)
-            {
-                valueView.bindTo(ring.byteBuffer(), Entries.valueOffset(position, keyLength),
-                    checkedValueLength(position, foundRecordLength, keyLength), false);
-            }
-            final CallbackGuard.Scope scope = guard.enter(CallbackGuard.REMAPPER);
-            try
-            {
-                result = remapper.remap(slot == NOT_FOUND ? null : valueView);
-            }
-            finally
-            {
-                guard.exit(scope);
-                valueView.unbind();
-            }
-            guard.afterCallback(scope);
+            final int slot = findLive(key);
+            final int position = index.foundPosition();
+            final Object result = slot == NOT_FOUND ? callbacks.remap(remapper, -1, 0) :
+                callbacks.remap(remapper, index.foundValueOffset(key), index.foundValueLength(key));
             if (result == Remapper.KEEP)
             {
                 return slot == NOT_FOUND ? 0 : 1;
@@ -708,35 +229,19 @@ public final class Segment
             {
                 if (slot != NOT_FOUND)
                 {
-                    notifyRemoval(position, RemovalCause.EXPLICIT);
-                    unlink(slot, position);
-                    removals++;
+                    removeEntry(slot, position, RemovalCause.EXPLICIT);
+                    count(SegmentStat.REMOVALS);
                 }
                 return 0;
             }
-            final int valueLength = result instanceof byte[] ? ((byte[])result).length : ((ValueEncoder)result).encodedLength();
-            final long recordLength = EntryDescriptor.recordLength(keyLength, valueLength);
-            if (keyLength > MAX_KEY_LENGTH || recordLength > maxRecordLength)
+            final int valueLength = result instanceof byte[] ? ((byte[])result).length :
+                ((ValueEncoder)result).encodedLength();
+            if (!accepts(key.length(), valueLength))
             {
-                rejections++;
+                count(SegmentStat.REJECTIONS);
                 return -1;
             }
-            final long expireAt = ttlMillis > 0 ? clock.millis() + ttlMillis : 0;
-            if (slot != NOT_FOUND)
-            {
-                overwrites++;
-                notifyRemoval(position, RemovalCause.REPLACED);
-                if (valueLength <= Entries.valueCapacity(foundRecordLength, keyLength))
-                {
-                    overwriteInPlace(slot, position, keyLength, result, 0, valueLength, expireAt);
-                    puts++;
-                    return 1;
-                }
-                unlink(slot, position);
-            }
-            append((int)(hash >>> 32), key, keyBits, keyOffset, keyLength, result, 0, valueLength, (int)recordLength,
-                expireAt);
-            puts++;
+            store(key, slot, result, 0, valueLength, expiry.expireAt(ttlMillis));
             return 1;
         }
         finally
@@ -745,15 +250,94 @@ public final class Segment
         }
     }
 
+    /** @return true when a live entry was removed. */
+    public synchronized boolean remove(final KeyRef key)
+    {
+        ensureOpen();
+        try
+        {
+            final int slot = findLive(key);
+            if (slot == NOT_FOUND)
+            {
+                return false;
+            }
+            removeEntry(slot, index.foundPosition(), RemovalCause.EXPLICIT);
+            count(SegmentStat.REMOVALS);
+            return true;
+        }
+        finally
+        {
+            endWrite();
+        }
+    }
+
     /**
-     * Copies the keys of the live, unexpired entries, oldest first, for weakly consistent iteration.
+     * Sets a live entry's time to live, counted from now.
+     *
+     * @param ttlMillis time to live, or 0 for no expiry
+     * @return true when the entry exists
      */
+    public synchronized boolean touch(final KeyRef key, final long ttlMillis)
+    {
+        ensureOpen();
+        try
+        {
+            if (findLive(key) == NOT_FOUND)
+            {
+                return false;
+            }
+            beginWrite();
+            Entries.setExpireAt(ring.memory(), index.foundPosition(), expiry.expireAt(ttlMillis));
+            return true;
+        }
+        finally
+        {
+            endWrite();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Whole segment: these check their caller themselves
+    // ------------------------------------------------------------------------------------------
+
+    /** Removes every entry; statistics are kept. */
+    public void clear()
+    {
+        guard.checkCaller();
+        synchronized (this)
+        {
+            ensureOpen();
+            try
+            {
+                if (callbacks.hasListener())
+                {
+                    ring.forEachLive(callbacks, (listener, position) ->
+                        listener.notifyRemoval(position, RemovalCause.CLEARED));
+                }
+                beginWrite();
+                index.clear();
+                ring.clear();
+                policy.clear();
+                live = 0;
+            }
+            finally
+            {
+                endWrite();
+            }
+        }
+    }
+
+    /** Copies the keys of the live, unexpired entries, oldest first, for weakly consistent iteration. */
     public void snapshotKeys(final List<byte[]> keys)
     {
         guard.checkCaller();
         try
         {
-            lockedSnapshotKeys(keys);
+            synchronized (this)
+            {
+                ensureOpen();
+                ring.copyKeys(keys, expiry.now());
+            }
         }
         finally
         {
@@ -761,66 +345,135 @@ public final class Segment
         }
     }
 
-    private synchronized void lockedSnapshotKeys(final List<byte[]> keys)
+    /** Adds this segment's counters to {@code totals}, in the order of {@link SegmentStat}. */
+    public void addStatsTo(final long[] totals)
     {
-        ensureOpen();
-        final long now = clock.millis();
-        int position = head;
-        for (int remaining = used; remaining > 0; )
+        guard.checkCaller();
+        synchronized (this)
         {
-            final int word = Entries.recordWord(ring, position);
-            final int length = checkRecord(position, ALIGNMENT);
-            if (!Entries.isPadding(word) && !Entries.isDeleted(word))
+            ensureOpen();
+            counts[SegmentStat.ENTRIES.ordinal()] = live;
+            counts[SegmentStat.RING_USED.ordinal()] = ring.used();
+            counts[SegmentStat.LISTENER_FAILURES.ordinal()] = callbacks.listenerFailures();
+            for (int stat = 0; stat < counts.length; stat++)
             {
-                final int keyLength = Entries.keyLength(ring, position);
-                checkRecord(position, HEADER_LENGTH + keyLength);
-                final long expireAt = Entries.expireAt(ring, position);
-                if (expireAt == 0 || expireAt > now)
-                {
-                    final byte[] key = new byte[keyLength];
-                    ring.getBytes(Entries.keyOffset(position), key, 0, keyLength);
-                    keys.add(key);
-                }
+                totals[stat] += counts[stat];
             }
-            position = position + length == ringSize ? 0 : position + length;
-            remaining -= length;
         }
     }
 
     /**
-     * A peek that also reports the remaining time to live.
-     *
-     * @param ttlOut receives the remaining ms, or {@link Long#MAX_VALUE} for no expiry, at index 0
-     * @return a copy of the value, or null when absent or expired
+     * Marks the segment closed, if its cache is not already, after the locked call in progress, if
+     * any, has ended (or from inside it, for the thread that runs it); later calls throw. The caller
+     * frees the memory afterwards.
      */
-    public byte[] peekEntry(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final long[] ttlOut)
+    public synchronized void close()
     {
-        guard.checkCaller();
-        return lockedPeekEntry(hash, key, keyBits, keyOffset, keyLength, ttlOut);
+        guard.markClosed();
     }
 
-    private synchronized byte[] lockedPeekEntry(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final long[] ttlOut)
+    /** @return true when an entry of this key and value length may be stored: the one size rule of every write */
+    public boolean accepts(final int keyLength, final int valueLength)
     {
-        ensureOpen();
-        try
+        return ring.fits(keyLength, valueLength);
+    }
+
+    /** @return the largest key + value length this segment accepts. */
+    public int maxKeyPlusValue()
+    {
+        return ring.maxRecordLength() - HEADER_LENGTH;
+    }
+
+    /** @return the most live entries the index holds before the segment evicts. */
+    public int maxEntries()
+    {
+        return index.maxEntries();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Under the lock
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Finds the index slot of a live entry (its record in {@link SlotIndex#foundPosition()}). An
+     * expired entry met on the way is removed and counted.
+     *
+     * @return the slot, or {@link SlotIndex#NOT_FOUND}
+     */
+    private int findLive(final KeyRef key)
+    {
+        final int slot = index.find(key);
+        if (slot != NOT_FOUND && expiry.isExpired(index.foundExpireAt()))
         {
-            if (findLive(hash, key, keyBits, keyOffset, keyLength) == NOT_FOUND)
+            removeEntry(slot, index.foundPosition(), RemovalCause.EXPIRED);
+            count(SegmentStat.EXPIRATIONS);
+            return NOT_FOUND;
+        }
+        return slot;
+    }
+
+    /**
+     * Finds a live entry for a read; with {@code record}, counts a hit (refreshing the entry's
+     * access mark) or a miss.
+     *
+     * @return the value's checked length, or -1 when absent
+     */
+    private int findForRead(final KeyRef key, final boolean record)
+    {
+        final int slot = findLive(key);
+        if (record)
+        {
+            count(slot == NOT_FOUND ? SegmentStat.MISSES : SegmentStat.HITS);
+        }
+        if (slot == NOT_FOUND)
+        {
+            return -1;
+        }
+        if (record)
+        {
+            index.markAccessedLocked(slot, policy.epoch());
+        }
+        return index.foundValueLength(key);
+    }
+
+    /** Tells the listener, then removes a live entry from the index and marks its record deleted. */
+    private void removeEntry(final int slot, final int position, final RemovalCause cause)
+    {
+        callbacks.notifyRemoval(position, cause);
+        unlink(slot, position);
+    }
+
+    private void unlink(final int slot, final int position)
+    {
+        beginWrite();
+        index.delete(slot);
+        Entries.markDeleted(ring.memory(), position);
+        live--;
+    }
+
+    /**
+     * Stores a value for a key whose live entry, if any, is at {@code slot}: in place when the new
+     * value fits its record, otherwise in a new record at the tail.
+     */
+    private void store(
+        final KeyRef key, final int slot, final Object value, final int valueOffset, final int valueLength,
+        final long expireAt)
+    {
+        if (slot != NOT_FOUND)
+        {
+            final int position = index.foundPosition();
+            count(SegmentStat.OVERWRITES);
+            callbacks.notifyRemoval(position, RemovalCause.REPLACED);
+            if (valueLength <= Entries.valueCapacity(index.foundRecordLength(), key.length()))
             {
-                return null;
+                overwriteInPlace(slot, position, key.length(), value, valueOffset, valueLength, expireAt);
+                count(SegmentStat.PUTS);
+                return;
             }
-            final byte[] value = new byte[checkedValueLength(foundPosition, foundRecordLength, keyLength)];
-            ring.getBytes(Entries.valueOffset(foundPosition, keyLength), value, 0, value.length);
-            ttlOut[0] = foundExpireAt == 0 ? Long.MAX_VALUE : foundExpireAt - clock.millis();
-            return value;
+            unlink(slot, position);
         }
-        finally
-        {
-            endWrite();
-        }
+        append(key, value, valueOffset, valueLength, expireAt);
+        count(SegmentStat.PUTS);
     }
 
     /** Writes a value into a live record that has room for it; a codec failure removes the entry. */
@@ -831,723 +484,64 @@ public final class Segment
         beginWrite();
         try
         {
-            writeValue(Entries.valueOffset(position, keyLength), value, valueOffset, valueLength);
+            callbacks.writeValue(Entries.valueOffset(position, keyLength), value, valueOffset, valueLength);
         }
         catch (final RuntimeException | Error ex)
         {
             unlink(slot, position);
             throw ex;
         }
-        Entries.setValueLength(ring, position, valueLength);
-        Entries.setExpireAt(ring, position, expireAt);
-        markAccessedLocked(slot);
+        final Memory memory = ring.memory();
+        Entries.setValueLength(memory, position, valueLength);
+        Entries.setExpireAt(memory, position, expireAt);
+        index.markAccessedLocked(slot, policy.epoch());
     }
 
-    /** Writes a value from a {@code byte[]}, a {@link DirectBuffer} or a {@link ValueEncoder}. */
-    private void writeValue(final int at, final Object value, final int valueOffset, final int valueLength)
-    {
-        if (value instanceof ValueEncoder)
-        {
-            valueView.bindTo(ring.byteBuffer(), at, valueLength, true);
-            final CallbackGuard.Scope scope = guard.enter(CallbackGuard.ENCODER);
-            try
-            {
-                ((ValueEncoder)value).encode(valueView, 0);
-            }
-            finally
-            {
-                guard.exit(scope);
-                valueView.unbind();
-            }
-            guard.afterCallback(scope);
-        }
-        else
-        {
-            Keys.write(ring, at, value, 0, valueOffset, valueLength);
-        }
-    }
-
-    /** Tells the listener, if any, that the live record at {@code position} is leaving. */
-    private void notifyRemoval(final int position, final RemovalCause cause)
-    {
-        if (listener == null)
-        {
-            return;
-        }
-        final int keyLength = Entries.keyLength(ring, position);
-        final int recordLength = checkRecord(position, HEADER_LENGTH + keyLength);
-        keyView.bindTo(ring.byteBuffer(), Entries.keyOffset(position), keyLength, false);
-        valueView.bindTo(ring.byteBuffer(), Entries.valueOffset(position, keyLength),
-            checkedValueLength(position, recordLength, keyLength), false);
-        final CallbackGuard.Scope scope = guard.enter(CallbackGuard.LISTENER);
-        try
-        {
-            listener.onRemoval(keyView, valueView, cause);
-        }
-        catch (final VirtualMachineError ex)
-        {
-            throw ex;
-        }
-        catch (final Throwable ex)
-        {
-            listenerFailures++;
-            if (!listenerFailureLogged)
-            {
-                listenerFailureLogged = true;
-                LOGGER.log(System.Logger.Level.WARNING, "removal listener failed (further failures are only " +
-                    "counted in CacheStats.listenerFailureCount)", ex);
-            }
-        }
-        finally
-        {
-            guard.exit(scope);
-            keyView.unbind();
-            valueView.unbind();
-        }
-        guard.afterCallback(scope);
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // Optimistic reads: no lock, no shared writes; see the class comment.
-    // ------------------------------------------------------------------------------------------
-
-    private static int outcome(final boolean counted, final boolean hit)
-    {
-        return !counted ? ReadGate.EXIT : hit ? ReadGate.HIT : ReadGate.MISS;
-    }
-
-    /**
-     * Lets an optimistic read that failed out of the gate; a Ticker that closed the cache fails the
-     * read, and the memory is freed here, once the reader is out.
-     */
-    private void leaveGate(final int stripe)
-    {
-        gate.exit(stripe, ReadGate.EXIT);
-        guard.endOperation();
-    }
-
-    /**
-     * @param dst null to only look the key up
-     * @return the value length (copied into {@code dst} when it fits), -1 when absent, or
-     *     {@link #RETRY} when the read must take the lock
-     */
-    private int tryGet(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
-    {
-        for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++)
-        {
-            final long stamp = (long)VERSION.getAcquire(this);
-            if ((stamp & 1) != 0)
-            {
-                return RETRY;
-            }
-            final long found = locate((int)(hash >>> 32), key, keyBits, keyOffset, keyLength);
-            if (found == RETRY)
-            {
-                continue;
-            }
-            int valueLength = -1;
-            if (found != NOT_FOUND)
-            {
-                valueLength = valueLengthAt((int)found, keyLength);
-                if (valueLength < 0)
-                {
-                    continue;
-                }
-                if (valueLength <= dstCapacity)
-                {
-                    Keys.copyOut(ring, Entries.valueOffset((int)found, keyLength), dst, dstOffset, valueLength);
-                }
-            }
-            if (!validate(stamp))
-            {
-                continue;
-            }
-            if (found != NOT_FOUND && record)
-            {
-                markAccessed((int)(found >>> 32), (int)found);
-            }
-            return valueLength;
-        }
-        return RETRY;
-    }
-
-    /** @return a copy of the value, null when absent, or {@link #RETRY_VALUE} when the read must take the lock */
-    private byte[] tryGet(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final boolean record)
-    {
-        for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++)
-        {
-            final long stamp = (long)VERSION.getAcquire(this);
-            if ((stamp & 1) != 0)
-            {
-                return RETRY_VALUE;
-            }
-            final long found = locate((int)(hash >>> 32), key, keyBits, keyOffset, keyLength);
-            if (found == RETRY)
-            {
-                continue;
-            }
-            byte[] value = null;
-            if (found != NOT_FOUND)
-            {
-                final int valueLength = valueLengthAt((int)found, keyLength);
-                if (valueLength < 0)
-                {
-                    continue;
-                }
-                value = new byte[valueLength];
-                ring.getBytes(Entries.valueOffset((int)found, keyLength), value, 0, valueLength);
-            }
-            if (!validate(stamp))
-            {
-                continue;
-            }
-            if (found != NOT_FOUND && record)
-            {
-                markAccessed((int)(found >>> 32), (int)found);
-            }
-            return value;
-        }
-        return RETRY_VALUE;
-    }
-
-    /** @return true when no writer has changed the segment since {@code stamp} was read */
-    private boolean validate(final long stamp)
-    {
-        VarHandle.acquireFence();
-        return (long)VERSION.getOpaque(this) == stamp;
-    }
-
-    /**
-     * The lock-free probe: reads only, writes no field, and never trusts what it reads: an offset
-     * or length that does not fit the ring means a writer is at work, and the answer is RETRY.
-     *
-     * @return {@code slot << 32 | position} of a live, unexpired match; {@link #NOT_FOUND}; or
-     *     {@link #RETRY} (an expired match also retries, so that the locked path removes it)
-     */
-    private long locate(final int tag, final Object key, final long keyBits, final int keyOffset, final int keyLength)
-    {
-        final int wanted = tag & IndexDescriptor.TAG_MASK;
-        int slot = IndexDescriptor.home(tag, slots);
-        for (int distance = 0; distance <= probeLimit; distance++)
-        {
-            final long value = index.getLong(slot * SLOT_LENGTH);
-            if (value == EMPTY || IndexDescriptor.displacement(value, slot, slots) < distance)
-            {
-                return NOT_FOUND;
-            }
-            if (IndexDescriptor.tag(value) == wanted)
-            {
-                final long position = IndexDescriptor.position(value);
-                if (position < 0 || position > ringSize - HEADER_LENGTH)
-                {
-                    return RETRY;
-                }
-                final int at = (int)position;
-                final long expiryKeyLength = Entries.expiryKeyLengthWord(ring, at);
-                if (Entries.keyLengthOf(expiryKeyLength) == keyLength)
-                {
-                    final int recordLength = Entries.recordLength(Entries.recordWord(ring, at));
-                    if (recordLength < HEADER_LENGTH + keyLength || recordLength > ringSize - at)
-                    {
-                        return RETRY;
-                    }
-                    if (Keys.equal(ring, Entries.keyOffset(at), key, keyBits, keyOffset, keyLength))
-                    {
-                        final long expireAt = Entries.expireAtOf(expiryKeyLength);
-                        if (expireAt != 0 && expireAt <= clock.millis())
-                        {
-                            return RETRY;
-                        }
-                        return (long)slot << 32 | at;
-                    }
-                }
-            }
-            slot = next(slot);
-        }
-        return NOT_FOUND;
-    }
-
-    /**
-     * @return the value length of the record {@link #locate} found, or -1 when it does not fit its
-     *     record or the record is longer than any the segment accepts (torn: a writer is at work)
-     */
-    private int valueLengthAt(final int position, final int keyLength)
-    {
-        final int recordLength = Entries.recordLength(Entries.recordWord(ring, position));
-        final int valueLength = Entries.valueLength(ring, position);
-        if (recordLength > maxRecordLength || recordLength > ringSize - position || valueLength < 0 ||
-            valueLength > Entries.valueCapacity(recordLength, keyLength))
-        {
-            return -1;
-        }
-        return valueLength;
-    }
-
-    /**
-     * Sets R and the current epoch on the slot of a validated hit, when they change. The CAS
-     * expects the slot value just read, and that value must still point at the record the reader
-     * validated, so the write lands only on that record's slot; a slot changed since is left alone.
-     */
-    private void markAccessed(final int slot, final int position)
-    {
-        final int offset = slot * SLOT_LENGTH;
-        final long value = index.getLong(offset);
-        if (value == EMPTY || IndexDescriptor.position(value) != position)
-        {
-            return;
-        }
-        final long marked = IndexDescriptor.referenced(value, epoch);
-        if (marked != value)
-        {
-            index.compareAndSetLong(offset, value, marked);
-        }
-    }
-
-    /** Sets R and the current epoch on a slot, under the lock. */
-    private void markAccessedLocked(final int slot)
-    {
-        final int offset = slot * SLOT_LENGTH;
-        final long value = index.getLong(offset);
-        final long marked = IndexDescriptor.referenced(value, epoch);
-        if (marked != value)
-        {
-            // a CAS, not a put: a lock-free reader may be marking the same slot
-            index.compareAndSetLong(offset, value, marked);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // Writes: the seqlock
-    // ------------------------------------------------------------------------------------------
-
-    /** Makes the version odd before the first change of a locked call; idempotent. */
-    private void beginWrite()
-    {
-        if (!writing)
-        {
-            writing = true;
-            VERSION.setOpaque(this, (long)VERSION.getOpaque(this) + 1);
-            VarHandle.storeStoreFence();
-        }
-    }
-
-    /**
-     * Makes the version even again, publishing the changes; called when a locked call ends. Last,
-     * frees the cache's memory if a callback of this call closed the cache (see {@link CallbackGuard}).
-     */
-    private void endWrite()
-    {
-        if (writing)
-        {
-            writing = false;
-            VERSION.setRelease(this, (long)VERSION.getOpaque(this) + 1);
-        }
-        guard.endOperation();
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // Lookup
-    // ------------------------------------------------------------------------------------------
-
-    /**
-     * Finds a live entry for a read; with {@code record}, counts a hit (and refreshes the entry's
-     * access time) or a miss.
-     *
-     * @return the record position, or {@link #NOT_FOUND}
-     */
-    private int findForRead(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final boolean record)
-    {
-        final int slot = findLive(hash, key, keyBits, keyOffset, keyLength);
-        if (slot == NOT_FOUND)
-        {
-            if (record)
-            {
-                misses++;
-            }
-            return NOT_FOUND;
-        }
-        if (record)
-        {
-            hits++;
-            markAccessedLocked(slot);
-        }
-        return foundPosition;
-    }
-
-    /**
-     * Finds the index slot of a live entry, leaving its record position in {@link #foundPosition}.
-     * An expired entry met on the way is removed and counted.
-     *
-     * @return the slot, or {@link #NOT_FOUND}
-     */
-    private int findLive(
-        final long hash, final Object key, final long keyBits, final int keyOffset, final int keyLength)
-    {
-        final int slot = find((int)(hash >>> 32), key, keyBits, keyOffset, keyLength);
-        if (slot != NOT_FOUND)
-        {
-            final long expireAt = foundExpireAt;
-            if (expireAt != 0 && expireAt <= clock.millis())
-            {
-                notifyRemoval(foundPosition, RemovalCause.EXPIRED);
-                unlink(slot, foundPosition);
-                expirations++;
-                return NOT_FOUND;
-            }
-        }
-        return slot;
-    }
-
-    private int find(final int tag, final Object key, final long keyBits, final int keyOffset, final int keyLength)
-    {
-        final int wanted = tag & IndexDescriptor.TAG_MASK;
-        int slot = IndexDescriptor.home(tag, slots);
-        for (int distance = 0; distance <= probeLimit; distance++)
-        {
-            final long value = index.getLong(slot * SLOT_LENGTH);
-            if (value == EMPTY || IndexDescriptor.displacement(value, slot, slots) < distance)
-            {
-                return NOT_FOUND;
-            }
-            if (IndexDescriptor.tag(value) == wanted)
-            {
-                final int position = checkedPosition(value);
-                final long expiryKeyLength = Entries.expiryKeyLengthWord(ring, position);
-                if (Entries.keyLengthOf(expiryKeyLength) == keyLength)
-                {
-                    final int recordLength = checkRecord(position, HEADER_LENGTH + keyLength);
-                    if (Keys.equal(ring, Entries.keyOffset(position), key, keyBits, keyOffset, keyLength))
-                    {
-                        foundPosition = position;
-                        foundRecordLength = recordLength;
-                        foundExpireAt = Entries.expireAtOf(expiryKeyLength);
-                        return slot;
-                    }
-                }
-            }
-            slot = next(slot);
-        }
-        return NOT_FOUND;
-    }
-
-    private int next(final int slot)
-    {
-        final int next = slot + 1;
-        return next == slots ? 0 : next;
-    }
-
-    /** @return the slot that points at the record at {@code position}. */
-    private int slotOf(final int tag, final int position)
-    {
-        final long wanted = IndexDescriptor.slot(tag, position);
-        int slot = IndexDescriptor.home(tag, slots);
-        for (int distance = 0; distance <= probeLimit; distance++)
-        {
-            final long value = index.getLong(slot * SLOT_LENGTH);
-            if (IndexDescriptor.sameRecord(value, wanted))
-            {
-                return slot;
-            }
-            if (value == EMPTY)
-            {
-                break;
-            }
-            slot = next(slot);
-        }
-        throw corrupted("the index has no slot for a live record", position);
-    }
-
-    /**
-     * Robin Hood insertion (see {@link IndexDescriptor}): walks from the home slot carrying the new
-     * slot value, and swaps it with any entry less displaced than the carried one. When the carried
-     * entry reaches {@link #probeLimit} on an occupied slot, that slot's entry is displaced by as
-     * much (so it has the same home) and is evicted to make room: the one case where the index,
-     * rather than the ring, decides an eviction. Random hashes never get there (see the class
-     * comment of IndexDescriptor); colliding keys do, and then evict one another.
-     */
-    private void insertSlot(final int tag, final int position)
-    {
-        long carried = IndexDescriptor.unreferenced(IndexDescriptor.referenced(IndexDescriptor.slot(tag, position), epoch));
-        int slot = IndexDescriptor.home(tag, slots);
-        for (int distance = 0; ; distance++)
-        {
-            final int offset = slot * SLOT_LENGTH;
-            final long value = index.getLong(offset);
-            if (value == EMPTY)
-            {
-                index.putLong(offset, carried);
-                return;
-            }
-            final int displacement = IndexDescriptor.displacement(value, slot, slots);
-            if (displacement < distance)
-            {
-                index.putLong(offset, carried);
-                carried = value;
-                distance = displacement;
-            }
-            else if (distance >= probeLimit)
-            {
-                index.putLong(offset, carried);
-                evictDisplaced(value);
-                return;
-            }
-            slot = next(slot);
-        }
-    }
-
-    /** Evicts the entry whose slot value {@code value} an insertion at the probe limit has just overwritten. */
-    private void evictDisplaced(final long value)
-    {
-        final int position = checkedPosition(value);
-        checkRecord(position, HEADER_LENGTH + Entries.keyLength(ring, position));
-        notifyRemoval(position, RemovalCause.EVICTED);
-        Entries.markDeleted(ring, position);
-        live--;
-        evictions++;
-        collisionEvictions++;
-    }
-
-    /** Robin Hood deletion: shifts the displaced entries after {@code slot} back by one; no tombstones. */
-    private void deleteSlot(final int slot)
-    {
-        int hole = slot;
-        int current = next(slot);
-        for (int shifted = 0; ; shifted++)
-        {
-            final long value = index.getLong(current * SLOT_LENGTH);
-            if (value == EMPTY || IndexDescriptor.displacement(value, current, slots) == 0)
-            {
-                break;
-            }
-            if (shifted == slots)
-            {
-                throw corrupted("the index has no empty slot", current);
-            }
-            index.putLong(hole * SLOT_LENGTH, value);
-            hole = current;
-            current = next(current);
-        }
-        index.putLong(hole * SLOT_LENGTH, EMPTY);
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // Records
-    // ------------------------------------------------------------------------------------------
-
-    /** Removes a live entry from the index and marks its record deleted. */
-    private void unlink(final int slot, final int position)
-    {
-        beginWrite();
-        deleteSlot(slot);
-        Entries.markDeleted(ring, position);
-        live--;
-    }
-
+    /** Appends a new record at the tail, making room first, and indexes it. */
     private void append(
-        final int tag, final Object key, final long keyBits, final int keyOffset, final int keyLength,
-        final Object value, final int valueOffset, final int valueLength, final int recordLength, final long expireAt)
+        final KeyRef key, final Object value, final int valueOffset, final int valueLength, final long expireAt)
     {
+        final int recordLength = (int)EntryDescriptor.recordLength(key.length(), valueLength);
         beginWrite();
-        consecutiveMoves = 0;
-        while (live >= maxEntries)
+        policy.beforeAppend();
+        while (live >= index.maxEntries())
         {
             evictHead();
         }
-        while (true)
+        while (!ring.hasRoomFor(recordLength))
         {
-            final int padding = tail + recordLength > ringSize ? ringSize - tail : 0;
-            if (ringSize - used >= padding + recordLength)
-            {
-                break;
-            }
             evictHead();
         }
-        if (tail + recordLength > ringSize)
+        final int position = ring.reserve(recordLength);
+        ring.writeRecord(position, recordLength, key, expireAt, valueLength);
+        callbacks.writeValue(Entries.valueOffset(position, key.length()), value, valueOffset, valueLength);
+        ring.commit(recordLength);
+        final long displaced = index.insert(key.tag(), position, policy.epoch());
+        if (displaced != IndexDescriptor.EMPTY)
         {
-            wrapTail();
+            policy.evictDisplaced(displaced);
+            live--;
+            count(SegmentStat.EVICTIONS);
+            count(SegmentStat.COLLISION_EVICTIONS);
         }
-        final int position = tail;
-        Entries.writeHeader(ring, position, recordLength, tag, expireAt, keyLength, valueLength);
-        Keys.write(ring, Entries.keyOffset(position), key, keyBits, keyOffset, keyLength);
-        writeValue(Entries.valueOffset(position, keyLength), value, valueOffset, valueLength);
-        advanceTail(recordLength);
-        insertSlot(tag, position);
         live++;
-        if (++insertsThisEpoch >= epochLength)
-        {
-            insertsThisEpoch = 0;
-            epoch = (epoch + 1) & (IndexDescriptor.EPOCHS - 1);
-            // the entries the segment holds when full, estimated from the mean record size so far
-            // (so epochs keep their length while the segment fills)
-            final long holds = Math.min(maxEntries, (long)live * ringSize / Math.max(used, 1));
-            epochLength = (int)Math.max(1, holds / EPOCHS_PER_TURNOVER);
-        }
+        policy.afterInsert(live, index.maxEntries(), ring.size(), ring.used());
     }
 
-    /** Pads the ring from the tail to its end and moves the tail to offset 0. */
-    private void wrapTail()
-    {
-        final int padding = ringSize - tail;
-        Entries.writePadding(ring, tail, padding);
-        used += padding;
-        tail = 0;
-    }
-
-    private void advanceTail(final int length)
-    {
-        tail += length;
-        if (tail == ringSize)
-        {
-            tail = 0;
-        }
-        used += length;
-    }
-
-    /** Examines the head record and reclaims, evicts or moves it (see the class comment). */
+    /** Makes room at the head (see {@link EvictionPolicy}) and counts what it did. */
     private void evictHead()
     {
-        final int position = head;
-        final int word = Entries.recordWord(ring, position);
-        final int recordLength = Entries.recordLength(word);
-        checkRecord(position, Math.max(recordLength, ALIGNMENT));
-        if (Entries.isPadding(word) || Entries.isDeleted(word))
+        final SegmentStat outcome = policy.evictHead(live);
+        if (outcome != null)
         {
-            reclaimHead(recordLength);
-            return;
-        }
-        checkRecord(position, HEADER_LENGTH + Entries.keyLength(ring, position));
-        final int tag = Entries.tag(ring, position);
-        final long expireAt = Entries.expireAt(ring, position);
-        final boolean expired = expireAt != 0 && expireAt <= clock.millis();
-        final int slot = slotOf(tag, position);
-        final long slotValue = index.getLong(slot * SLOT_LENGTH);
-        if (!expired && consecutiveMoves < live && IndexDescriptor.isReferenced(slotValue) &&
-            ((epoch - IndexDescriptor.epoch(slotValue)) & (IndexDescriptor.EPOCHS - 1)) < KEEP_AGE)
-        {
-            consecutiveMoves++;
-            moves++;
-            moveHeadToTail(slot, position, recordLength);
-            return;
-        }
-        notifyRemoval(position, expired ? RemovalCause.EXPIRED : RemovalCause.EVICTED);
-        deleteSlot(slot);
-        live--;
-        if (expired)
-        {
-            expirations++;
-        }
-        else
-        {
-            evictions++;
-        }
-        reclaimHead(recordLength);
-    }
-
-    private void reclaimHead(final int length)
-    {
-        head += length;
-        if (head == ringSize)
-        {
-            head = 0;
-        }
-        used -= length;
-        if (used == 0)
-        {
-            head = 0;
-            tail = 0;
+            count(outcome);
+            live -= outcome == SegmentStat.MOVES ? 0 : 1;
         }
     }
 
-    /**
-     * Second chance: R is cleared and the head record becomes the newest. When the ring is full the
-     * record stays where it is and head and tail step over it; otherwise it is copied to the tail
-     * (the ranges may overlap; the destination is always below the source, so the copy is safe).
-     */
-    private void moveHeadToTail(final int slot, final int position, final int recordLength)
+    private void count(final SegmentStat stat)
     {
-        final int offset = slot * SLOT_LENGTH;
-        final long slotValue = IndexDescriptor.unreferenced(index.getLong(offset));
-        if (used == ringSize)
-        {
-            index.putLong(offset, slotValue);
-            head = position + recordLength == ringSize ? 0 : position + recordLength;
-            tail = head;
-            return;
-        }
-        if (tail + recordLength > ringSize)
-        {
-            wrapTail();
-        }
-        final int destination = tail;
-        ring.move(position, destination, recordLength);
-        index.putLong(offset, IndexDescriptor.moved(slotValue, destination));
-        head = position + recordLength == ringSize ? 0 : position + recordLength;
-        tail = destination + recordLength == ringSize ? 0 : destination + recordLength;
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // Checks
-    // ------------------------------------------------------------------------------------------
-
-    private void ensureOpen()
-    {
-        if (guard.isClosed())
-        {
-            throw new IllegalStateException("cache is closed");
-        }
-    }
-
-    private int checkedPosition(final long slotValue)
-    {
-        final long position = IndexDescriptor.position(slotValue);
-        if (position < 0 || position > ringSize - HEADER_LENGTH)
-        {
-            throw corrupted("index slot points outside the ring", position);
-        }
-        return (int)position;
-    }
-
-    /**
-     * Checks that a record at {@code position} spans at least {@code minimum} bytes inside the ring.
-     *
-     * @return the record length
-     */
-    private int checkRecord(final int position, final int minimum)
-    {
-        final int length = Entries.recordLength(Entries.recordWord(ring, position));
-        if (length < minimum || length > ringSize - position)
-        {
-            throw corrupted("record length " + length + " does not fit the ring", position);
-        }
-        return length;
-    }
-
-    private int checkedValueLength(final int position, final int recordLength, final int keyLength)
-    {
-        if (recordLength > maxRecordLength)
-        {
-            throw corrupted("record length " + recordLength + " exceeds the largest record, " + maxRecordLength,
-                position);
-        }
-        final int valueLength = Entries.valueLength(ring, position);
-        final int capacity = Entries.valueCapacity(recordLength, keyLength);
-        if (valueLength < 0 || valueLength > capacity)
-        {
-            throw corrupted("value length " + valueLength + " exceeds its record", position);
-        }
-        return valueLength;
-    }
-
-    private IllegalStateException corrupted(final String what, final long position)
-    {
-        return new IllegalStateException("corrupted segment: " + what + ": position=" + position +
-            ", ringSize=" + ringSize);
+        counts[stat.ordinal()]++;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1563,52 +557,13 @@ public final class Segment
     public synchronized void verifyInvariants()
     {
         ensureOpen();
-        int position = head;
-        int liveRecords = 0;
-        for (int remaining = used; remaining > 0; )
-        {
-            final int word = Entries.recordWord(ring, position);
-            final int length = Entries.recordLength(word);
-            checkRecord(position, Math.max(length, ALIGNMENT));
-            if (!Entries.isPadding(word) && !Entries.isDeleted(word))
-            {
-                checkRecord(position, HEADER_LENGTH + Entries.keyLength(ring, position));
-                slotOf(Entries.tag(ring, position), position);
-                liveRecords++;
-            }
-            position = position + length == ringSize ? 0 : position + length;
-            remaining -= length;
-        }
-        if (position != tail)
-        {
-            throw new IllegalStateException("ring walk ended at " + position + ", tail=" + tail);
-        }
-        int indexed = 0;
-        for (int slot = 0; slot < slots; slot++)
-        {
-            final long value = index.getLong(slot * SLOT_LENGTH);
-            if (value == EMPTY)
-            {
-                continue;
-            }
-            indexed++;
-            final int displacement = IndexDescriptor.displacement(value, slot, slots);
-            final long following = index.getLong(next(slot) * SLOT_LENGTH);
-            if (displacement > probeLimit || following != EMPTY &&
-                IndexDescriptor.displacement(following, next(slot), slots) > displacement + 1)
-            {
-                throw new IllegalStateException("index breaks the Robin Hood order at slot " + slot +
-                    ": displacement=" + displacement + ", probeLimit=" + probeLimit);
-            }
-        }
+        final int liveRecords = ring.forEachLive(index, SlotIndex::slotOf);
+        final int indexed = index.verify();
         if (liveRecords != live || indexed != live)
         {
             throw new IllegalStateException("counters disagree: live=" + live + ", liveRecords=" + liveRecords +
                 ", indexed=" + indexed);
         }
-        if ((long)VERSION.getOpaque(this) % 2 != 0)
-        {
-            throw new IllegalStateException("version is odd outside a write: " + (long)VERSION.getOpaque(this));
-        }
+        verifyVersion();
     }
 }

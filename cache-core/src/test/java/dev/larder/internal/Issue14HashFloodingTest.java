@@ -164,7 +164,7 @@ class Issue14HashFloodingTest
     {
         final byte[] dst = new byte[VALUE_LENGTH];
         return costOf(keys, ring, index,
-            key -> segment.get(hasher.hash(key, 0, key.length), key, 0, 0, key.length, dst, 0, dst.length, true));
+            key -> segment.get(key(hasher, key), dst, 0, dst.length, true));
     }
 
     private static Cost costOfPuts(
@@ -192,13 +192,17 @@ class Issue14HashFloodingTest
 
     private static boolean put(final Segment segment, final KeyHasher hasher, final byte[] key, final byte[] value)
     {
-        return segment.put(hasher.hash(key, 0, key.length), key, 0, 0, key.length, value, 0, value.length, 0,
-            Segment.PUT);
+        return segment.put(key(hasher, key), value, 0, value.length, 0, PutMode.PUT);
     }
 
     private static byte[] get(final Segment segment, final KeyHasher hasher, final byte[] key)
     {
-        return segment.get(hasher.hash(key, 0, key.length), key, 0, 0, key.length, true);
+        return segment.get(key(hasher, key), true);
+    }
+
+    private static KeyRef key(final KeyHasher hasher, final byte[] key)
+    {
+        return new KeyRef().set(key, 0, key.length, hasher);
     }
 
     private static byte[][] ordinaryKeys(final int count)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.larder.HashFunction;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Test;
 class SegmentTest
 {
     private static final long SEED = 9;
+    /** Hashes as {@code Hashing.hash(key, SEED)}. */
+    private static final KeyHasher HASHER = KeyHasher.seeded(HashFunction.FAST_TRUSTED_KEYS, SEED);
 
     private final Memory ring = Memories.wrap(MemoryKind.JDK, ByteBuffer.allocateDirect(8192));
     private final Memory index = Memories.wrap(MemoryKind.JDK, ByteBuffer.allocateDirect(64 * 8));
@@ -21,13 +24,18 @@ class SegmentTest
 
     private boolean put(final long key, final int valueLength)
     {
-        return segment.put(Hashing.hash(key, SEED), null, key, 0, 8, new byte[valueLength], 0, valueLength, 0,
-            Segment.PUT);
+        return segment.put(key(key), new byte[valueLength], 0, valueLength, 0,
+            PutMode.PUT);
+    }
+
+    private static KeyRef key(final long key)
+    {
+        return new KeyRef().set(key, HASHER);
     }
 
     private byte[] get(final long key)
     {
-        return segment.get(Hashing.hash(key, SEED), null, key, 0, 8, true);
+        return segment.get(key(key), true);
     }
 
     @Test
@@ -48,7 +56,7 @@ class SegmentTest
         segment.verifyInvariants();
         for (long hot = 0; hot < 10; hot++)
         {
-            assertNotNull(segment.get(Hashing.hash(hot, SEED), null, hot, 0, 8, false), "hot key " + hot);
+            assertNotNull(segment.get(key(hot), false), "hot key " + hot);
         }
     }
 
@@ -58,16 +66,15 @@ class SegmentTest
         final CountingMemory countingIndex = new CountingMemory(index);
         final CountingMemory countingRing = new CountingMemory(ring);
         final Segment counted = new Segment(countingRing, countingIndex, () -> 0L);
-        final long hash = Hashing.hash(7L, SEED);
-        assertTrue(counted.put(hash, null, 7L, 0, 8, new byte[100], 0, 100, 0, Segment.PUT));
+        assertTrue(counted.put(key(7L), new byte[100], 0, 100, 0, PutMode.PUT));
         countingIndex.writes = 0;
         countingRing.writes = 0;
-        assertNotNull(counted.get(hash, null, 7L, 0, 8, true));
+        assertNotNull(counted.get(key(7L), true));
         assertEquals(1, countingIndex.writes, "the first hit marks the slot with one compare-and-set");
         for (int i = 0; i < 100; i++)
         {
-            assertNotNull(counted.get(hash, null, 7L, 0, 8, true));
-            assertEquals(100, counted.get(hash, null, 7L, 0, 8, new byte[100], 0, 100, true));
+            assertNotNull(counted.get(key(7L), true));
+            assertEquals(100, counted.get(key(7L), new byte[100], 0, 100, true));
         }
         assertEquals(1, countingIndex.writes, "later hits write nothing off-heap");
         assertEquals(0, countingRing.writes, "hits never write the ring");
@@ -77,7 +84,6 @@ class SegmentTest
     @Test
     void writersLeaveTheVersionEvenEvenWhenACodecFails()
     {
-        final long hash = Hashing.hash(3L, SEED);
         final ValueEncoder failing = new ValueEncoder()
         {
             @Override
@@ -93,7 +99,7 @@ class SegmentTest
             }
         };
         assertThrows(IllegalArgumentException.class,
-            () -> segment.put(hash, null, 3L, 0, 8, failing, 0, 10, 0, Segment.PUT));
+            () -> segment.put(key(3L), failing, 0, 10, 0, PutMode.PUT));
         segment.verifyInvariants(); // includes: the version is even
         assertTrue(put(3, 10));
         assertNotNull(get(3), "reads work lock-free again after a failed write");
@@ -165,7 +171,7 @@ class SegmentTest
             segment.verifyInvariants();
         }
         assertNull(get(-1));
-        assertEquals(segment.maxKeyPlusValue(), Segment.maxRecordLength(8192) - EntryDescriptor.HEADER_LENGTH);
+        assertEquals(segment.maxKeyPlusValue(), Ring.maxRecordLength(8192) - EntryDescriptor.HEADER_LENGTH);
     }
 
     /**
@@ -179,23 +185,22 @@ class SegmentTest
         final Memory bigRing = Memories.wrap(MemoryKind.JDK, ByteBuffer.allocateDirect(ringSize));
         final Segment big = new Segment(bigRing, Memories.wrap(MemoryKind.JDK, ByteBuffer.allocateDirect(64 * 8)),
             () -> 0L);
-        final long hash = Hashing.hash(1L, SEED);
-        assertTrue(big.put(hash, null, 1L, 0, 8, new byte[10], 0, 10, 0, Segment.PUT));
+        assertTrue(big.put(key(1L), new byte[10], 0, 10, 0, PutMode.PUT));
         final int tornRecordLength = 900 << 10;
         final int tornValueLength = 800 << 10;
         bigRing.putInt(EntryDescriptor.RECORD_WORD_OFFSET, tornRecordLength);
         bigRing.putInt(EntryDescriptor.VALUE_LENGTH_OFFSET, tornValueLength);
 
-        final Runnable read = () -> big.get(hash, null, 1L, 0, 8, true);
+        final Runnable read = () -> big.get(key(1L), true);
         assertThrows(IllegalStateException.class, read::run); // warm-up: class loading allocates too
         final long before = allocatedBytes();
         final IllegalStateException ex = assertThrows(IllegalStateException.class, read::run);
         final long allocated = allocatedBytes() - before;
         assertEquals("corrupted segment: record length " + tornRecordLength + " exceeds the largest record, " +
-            Segment.maxRecordLength(ringSize) + ": position=0, ringSize=" + ringSize, ex.getMessage());
-        assertTrue(allocated < Segment.maxRecordLength(ringSize),
+            Ring.maxRecordLength(ringSize) + ": position=0, ringSize=" + ringSize, ex.getMessage());
+        assertTrue(allocated < Ring.maxRecordLength(ringSize),
             "a read of a torn record allocated " + allocated + " bytes");
-        assertThrows(IllegalStateException.class, () -> big.get(hash, null, 1L, 0, 8, new byte[16], 0, 16, true));
+        assertThrows(IllegalStateException.class, () -> big.get(key(1L), new byte[16], 0, 16, true));
     }
 
     private static long allocatedBytes()

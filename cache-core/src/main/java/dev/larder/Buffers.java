@@ -1,4 +1,4 @@
-package dev.larder.codec;
+package dev.larder;
 
 import dev.larder.internal.ByteBufferDirectBuffer;
 import dev.larder.internal.Memories;
@@ -8,9 +8,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Agrona buffers that work in any JVM: Agrona's {@link UnsafeBuffer} when the JVM allows it
- * ({@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}), otherwise Larder's bounds-checked
- * {@code ByteBuffer}-backed implementation. Use them for the cache's {@code DirectBuffer} methods
- * and in codec tests without caring which JVM flags are set.
+ * ({@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}, or {@code =org.agrona} on the
+ * module path), otherwise Larder's bounds-checked {@code ByteBuffer}-backed implementation. Use them
+ * for the cache's {@code DirectBuffer} methods and in codec tests without caring which JVM flags
+ * are set. (In {@code dev.larder} rather than {@code dev.larder.codec} since issue 8: it needs the
+ * engine's memory backends, and the codec package depends on nothing of Larder's.)
  */
 public final class Buffers
 {
