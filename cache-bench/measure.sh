@@ -30,7 +30,7 @@ BEFORE=f682a92
 HASH_BEFORE=6b4fddd
 # engine 2 (issue 8): where the session started, and the engine just before Segment was split
 ENGINE_START=d8b7a2a
-ENGINE_BEFORE_SPLIT=${ENGINE_BEFORE_SPLIT:-HEAD~1}
+ENGINE_BEFORE_SPLIT=dc20fd6
 
 # Chronicle Map needs these on Java 17; the export also enables Larder's Agrona backend.
 FLAGS=(-Dchronicle.analytics.disable=true -Dagrona.disable.bounds.checks=true
