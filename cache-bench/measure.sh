@@ -114,6 +114,14 @@ engine() {
         -rf json -rff "$RESULTS/engine-$v-t$t.json"
     done
   done
+  # the three builds alternated three times, one thread, Larder alone: one run's noise is as
+  # large as the differences sought
+  for r in 1 2 3; do
+    for v in start split-before now; do
+      java -jar "$dir/$v.jar" 'PeersBenchmark.(get|put|mixed)$' -t 1 -f 1 -p valueSize=100 -p workingSet=small \
+        -p distribution=uniform -p cache=larder -rf json -rff "$RESULTS/engine-interleaved-$v-r$r.json"
+    done
+  done
 }
 
 hashing() {
