@@ -25,6 +25,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -425,37 +427,12 @@ public final class LarderCache<K, V> implements Cache<K, V>
                 }
             }
         }
-        int puts = 0;
-        try
-        {
-            for (final Map.Entry<? extends K, ? extends V> entry : map.entrySet())
-            {
-                final K key = entry.getKey();
-                final V value = entry.getValue();
-                if (failed.contains(key))
-                {
-                    continue;
-                }
-                final boolean written = lockedNoAwait(key, () -> {
-                    final Object existing = lookup(key, dispatcher.hasListeners());
-                    return existing == null ? create(key, value) : update(key, value, valueOrNull(existing));
-                });
-                puts += written ? 1 : 0;
-            }
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            dispatcher.awaitSynchronous(ex);
-            throw ex;
-        }
-        if (failure != null)
-        {
-            dispatcher.awaitSynchronous(failure);
-        }
-        else
-        {
-            dispatcher.awaitSynchronous();
-        }
+        final int puts = eachUnderStripe(map.entrySet(), Map.Entry::getKey, failed, entry -> {
+            final K key = entry.getKey();
+            final V value = entry.getValue();
+            final Object existing = lookup(key, dispatcher.hasListeners());
+            return existing == null ? create(key, value) : update(key, value, valueOrNull(existing));
+        }, failure);
         if (puts > 0)
         {
             statistics.recordPuts(puts);
@@ -742,41 +719,16 @@ public final class LarderCache<K, V> implements Cache<K, V>
                 failed = toDelete;
             }
         }
-        int removals = 0;
-        try
-        {
-            for (final K key : keys)
+        final int removals = eachUnderStripe(keys, key -> key, failed, key -> {
+            final Object existing = lookup(key, dispatcher.hasListenersFor(EventType.REMOVED));
+            if (existing == null)
             {
-                if (failed.contains(key))
-                {
-                    continue;
-                }
-                final boolean removed = lockedNoAwait(key, () -> {
-                    final Object existing = lookup(key, dispatcher.hasListenersFor(EventType.REMOVED));
-                    if (existing == null)
-                    {
-                        return false;
-                    }
-                    store.remove(key);
-                    dispatcher.removed(key, valueOrNull(existing));
-                    return true;
-                });
-                removals += removed ? 1 : 0;
+                return false;
             }
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            dispatcher.awaitSynchronous(ex);
-            throw ex;
-        }
-        if (failure != null)
-        {
-            dispatcher.awaitSynchronous(failure);
-        }
-        else
-        {
-            dispatcher.awaitSynchronous();
-        }
+            store.remove(key);
+            dispatcher.removed(key, valueOrNull(existing));
+            return true;
+        }, failure);
         if (removals > 0)
         {
             statistics.recordRemovals(removals);
@@ -1468,6 +1420,45 @@ public final class LarderCache<K, V> implements Cache<K, V>
         }
         dispatcher.awaitSynchronous();
         return result;
+    }
+
+    /**
+     * The body of the bulk writes: runs {@code operation} on each item whose key the writer did not
+     * fail, under that key's stripe, then waits for the synchronous listeners (with the writer's
+     * failure, if any, so that it is reported after them).
+     *
+     * @return how many items {@code operation} changed
+     */
+    private <T> int eachUnderStripe(
+        final Iterable<? extends T> items, final Function<? super T, ? extends K> keyOf, final Collection<?> failed,
+        final Predicate<? super T> operation, final CacheWriterException failure)
+    {
+        int changed = 0;
+        try
+        {
+            for (final T item : items)
+            {
+                final K key = keyOf.apply(item);
+                if (!failed.contains(key) && lockedNoAwait(key, () -> operation.test(item)))
+                {
+                    changed++;
+                }
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            dispatcher.awaitSynchronous(ex);
+            throw ex;
+        }
+        if (failure != null)
+        {
+            dispatcher.awaitSynchronous(failure);
+        }
+        else
+        {
+            dispatcher.awaitSynchronous();
+        }
+        return changed;
     }
 
     private <R> R lockedNoAwait(final K key, final Supplier<R> operation)
