@@ -88,13 +88,20 @@ public final class LarderCacheMetrics extends CacheMeterBinder<OffHeapCache>
 
     static CacheStats stats(final OffHeapCache cache)
     {
-        if (cache == null || cache.isClosed())
+        return statsIfOpen(cache, OffHeapCache::isClosed, OffHeapCache::stats);
+    }
+
+    /** @return the statistics of {@code cache}, or null when it is gone or closed (also while being read). */
+    static <C, S> S statsIfOpen(
+        final C cache, final java.util.function.Predicate<C> isClosed, final java.util.function.Function<C, S> stats)
+    {
+        if (cache == null || isClosed.test(cache))
         {
             return null;
         }
         try
         {
-            return cache.stats();
+            return stats.apply(cache);
         }
         catch (final IllegalStateException ex)
         {
