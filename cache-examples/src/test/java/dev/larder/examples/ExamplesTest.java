@@ -53,6 +53,17 @@ class ExamplesTest
     }
 
     @Test
+    void nearCache() throws Exception
+    {
+        final String output = run(NearCacheExample::main);
+        assertTrue(output.contains("first get (from the map): green tea"), output);
+        assertTrue(output.contains("second get (off-heap, local): green tea"), output);
+        assertTrue(output.contains("after another writer's update: black tea"), output);
+        assertTrue(output.contains("map holds key 7: oolong"), output);
+        assertTrue(output.contains("near cache: 1 hits, 2 misses, 2 map reads;"), output);
+    }
+
+    @Test
     void loader() throws Exception
     {
         final String output = run(LoaderExample::main);

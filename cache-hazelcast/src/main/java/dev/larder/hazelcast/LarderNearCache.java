@@ -450,8 +450,8 @@ public final class LarderNearCache<K, V> implements AutoCloseable
         {
             return;
         }
-        invalidations.increment();
         invalidateLocally(key);
+        invalidations.increment(); // after: whoever sees the count sees the invalidation done
         observe(key);
     }
 
@@ -461,8 +461,8 @@ public final class LarderNearCache<K, V> implements AutoCloseable
         {
             return;
         }
-        invalidations.increment();
         clearLocally();
+        invalidations.increment();
         observe(null);
     }
 
@@ -477,8 +477,8 @@ public final class LarderNearCache<K, V> implements AutoCloseable
             return;
         }
         signals.incrementAndGet();
-        lostEventClears.increment();
         clearLocally();
+        lostEventClears.increment();
         LOG.log(System.Logger.Level.DEBUG, () -> "near cache of map " + map.getName() + " cleared: " + cause);
         scheduleResync(0);
     }
