@@ -16,6 +16,14 @@
 #   cache-bench/measure.sh jcache   get/put through Larder's and Caffeine's JCache providers beside
 #                                   their own caches (JCacheBenchmark, -prof gc) into
 #                                   cache-bench/results/jcache.json; numbers go to docs/jcache.md by hand
+#   cache-bench/measure.sh scaleout Larder as a Hazelcast near cache (issue 10): get throughput of a
+#                                   near-cache hit beside Hazelcast's own near cache (BINARY, OBJECT)
+#                                   and a plain client IMap.get, 1 and 2 threads (NearCacheBenchmark,
+#                                   -prof gc) into cache-bench/results/scaleout-t{1,2}.json; heap and GC
+#                                   with 1M near-cached 1 KB values, one JVM per near cache
+#                                   (NearCacheGc) into scaleout-gc.csv; the invalidation delay under
+#                                   load (cache-hazelcast's InvalidationDelayTest, 5000 samples) into
+#                                   scaleout-invalidation-delay.json; numbers go to docs/scale-out.md by hand
 #   cache-bench/measure.sh report   only rewrite docs/benchmarks.md from cache-bench/results/
 #   cache-bench/measure.sh ci       every benchmark for a token iteration, into a temp dir; judges
 #                                   nothing and writes no docs (so that no benchmark can rot)
@@ -171,6 +179,23 @@ gc() {
   done
 }
 
+# Larder as the near cache of a Hazelcast map (issue 10). Each NearCacheGc JVM starts its own member
+# in a child JVM (4 GiB heap: 1M values of 1 KB) so that the heap measured is the client's alone.
+NEAR_CACHES=(larder hazelcast-binary hazelcast-object)
+scaleout() {
+  for t in 1 2; do
+    java -jar "$JAR" NearCacheBenchmark -t "$t" -prof gc -rf json -rff "$RESULTS/scaleout-t$t.json"
+  done
+  rm -f "$RESULTS/scaleout-gc.csv"
+  for nc in "${NEAR_CACHES[@]}"; do
+    java -Xms4g -Xmx4g -XX:MaxDirectMemorySize=3g "${FLAGS[@]}" -cp "$JAR" dev.larder.bench.NearCacheGc \
+      "$nc" 1000000 "$RESULTS/scaleout-gc.csv" 30
+  done
+  mvn -B -q -ntp test -pl cache-hazelcast -am -Dtest=InvalidationDelayTest -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dlarder.hz.delaySamples=5000
+  cp cache-hazelcast/target/invalidation-delay.json "$RESULTS/scaleout-invalidation-delay.json"
+}
+
 report() {
   java -cp "$JAR" dev.larder.bench.BenchmarkReport "$RESULTS" docs/benchmarks.md docs/charts
 }
@@ -184,6 +209,11 @@ ci() {
   java -jar "$JAR" 'HashBenchmark|FloodBenchmark' -f 1 -wi 0 -i 1 -r 100ms -p keyLength=16 -p keys=colliding \
     -rf json -rff "$out/token-hashing.json"
   java -cp "$JAR" dev.larder.bench.sim.HitRateSimulator --traces cs,zipf --sizes 250,500 --out "$out" --charts "$out"
+  java -jar "$JAR" NearCacheBenchmark -f 1 -wi 0 -i 1 -r 100ms -rf json -rff "$out/token-scaleout.json"
+  for nc in "${NEAR_CACHES[@]}"; do
+    java -Xmx1g -XX:MaxDirectMemorySize=512m -Dnearcache.gc.memberHeap=512m "${FLAGS[@]}" -cp "$JAR" \
+      dev.larder.bench.NearCacheGc "$nc" 10000 "$out/scaleout-gc.csv" 1
+  done
   java -Xmx1g "${FLAGS[@]}" -cp "$JAR" dev.larder.bench.GcMeasurement fill larder 100000 "$out/gc.csv"
   log="$out/gc.log"
   java -Xmx1g "${FLAGS[@]}" "-Xlog:gc:file=$log" -cp "$JAR" dev.larder.bench.GcMeasurement mixed caffeine 100000 \
@@ -204,7 +234,8 @@ case "$MODE" in
   hashing) machine; hashing ;;
   engine) machine; engine ;;
   jcache) machine; jcache ;;
+  scaleout) machine; scaleout ;;
   report) report ;;
   ci) ci ;;
-  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|jcache|report|ci" >&2; exit 2 ;;
+  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|jcache|scaleout|report|ci" >&2; exit 2 ;;
 esac

@@ -179,7 +179,7 @@ public final class GcMeasurement
         return -1;
     }
 
-    private static long gcCount()
+    static long gcCount()
     {
         long count = 0;
         for (final GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans())
@@ -189,7 +189,7 @@ public final class GcMeasurement
         return count;
     }
 
-    private static long gcMillis()
+    static long gcMillis()
     {
         long time = 0;
         for (final GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans())
