@@ -342,11 +342,14 @@ public final class LarderNearCache<K, V> implements AutoCloseable
         }
     }
 
-    /** Stores what {@code mine}'s read found, only if nothing invalidated the key or cleared the cache since. */
+    /**
+     * Stores what {@code mine}'s read found, only if nothing invalidated the key or cleared the cache
+     * since, and the listener is in sync (a read made out of sync is not stale, just not stored).
+     */
     private void publish(final K key, final KeyBytes id, final Reservation mine, final V value)
     {
         final Object stored = value != null ? value : cacheMisses ? NearCacheCodec.MISS : null;
-        final boolean[] published = new boolean[1];
+        final boolean[] stale = new boolean[1];
         publishLock.readLock().lock();
         try
         {
@@ -355,17 +358,15 @@ public final class LarderNearCache<K, V> implements AutoCloseable
                 return;
             }
             reservations.compute(id, (k, current) -> {
-                if (current != mine)
+                if (current != mine || mine.epoch != epoch)
                 {
-                    return current; // invalidated: the key's reservation was removed (and maybe remade)
+                    // invalidated (the key's reservation was removed, maybe remade) or cleared since
+                    stale[0] = true;
+                    return current == mine ? null : current;
                 }
-                if (mine.epoch == epoch && inSync())
+                if (stored != null && inSync())
                 {
-                    if (stored != null)
-                    {
-                        local.put(key, stored);
-                    }
-                    published[0] = true;
+                    local.put(key, stored);
                 }
                 return null;
             });
@@ -374,7 +375,7 @@ public final class LarderNearCache<K, V> implements AutoCloseable
         {
             publishLock.readLock().unlock();
         }
-        if (!published[0])
+        if (stale[0])
         {
             stalePublishesPrevented.increment();
         }
