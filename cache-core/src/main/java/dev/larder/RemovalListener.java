@@ -34,6 +34,14 @@ public interface RemovalListener
     @FunctionalInterface
     interface Typed<K, V>
     {
+        /**
+         * Called as {@link RemovalListener#onRemoval(DirectBuffer, DirectBuffer, RemovalCause)} is, with the key
+         * and value decoded.
+         *
+         * @param key   the removed entry's key
+         * @param value the removed entry's value
+         * @param cause why the entry was removed
+         */
         void onRemoval(K key, V value, RemovalCause cause);
     }
 
