@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.larder.internal.CallbackGuard;
 import dev.larder.internal.KeyHasher;
 import dev.larder.internal.KeyRef;
+import dev.larder.internal.LargeValues;
 import dev.larder.internal.MemoryKind;
 import dev.larder.internal.OffHeapAllocator;
 import dev.larder.internal.PutMode;
@@ -137,7 +138,7 @@ public final class OffHeapCache implements AutoCloseable
     private final long capacity;
     private final long allocatedBytes;
     private final long indexBytes;
-    private final int maxEntrySize;
+    private final LargeValues large;
     private final MemoryBackend backend;
     private final OffHeapAllocator allocator;
     private final ReadGate gate;
@@ -150,6 +151,7 @@ public final class OffHeapCache implements AutoCloseable
         final Segment[] segments,
         final ReadGate gate,
         final CallbackGuard guard,
+        final LargeValues large,
         final KeyHasher hasher,
         final long defaultTtlMillis,
         final long capacity,
@@ -166,7 +168,7 @@ public final class OffHeapCache implements AutoCloseable
         this.capacity = capacity;
         this.indexBytes = indexBytes;
         this.allocatedBytes = allocator.allocatedBytes();
-        this.maxEntrySize = segments[0].maxKeyPlusValue();
+        this.large = large;
         this.backend = kind == MemoryKind.AGRONA ? MemoryBackend.AGRONA : MemoryBackend.JDK;
         this.allocator = allocator;
         guard.onDeferredFree(this::freeMemory);
@@ -694,56 +696,65 @@ public final class OffHeapCache implements AutoCloseable
         final KeyRef key, final Object value, final int valueOffset, final int valueLength,
         final long ttlMillis, final PutMode mode)
     {
-        return segment(key).put(key, value, valueOffset, valueLength, ttlMillis, mode);
+        return large.put(key, value, valueOffset, valueLength, ttlMillis, mode);
     }
 
     private byte[] get(final KeyRef key, final boolean record)
     {
-        return segment(key).get(key, record);
+        return large.get(key, record);
     }
 
     private int get(final KeyRef key, final byte[] dst, final boolean record)
     {
         requireNonNull(dst, "dst");
-        return segment(key).get(key, dst, 0, dst.length, record);
+        return large.get(key, dst, 0, dst.length, record);
     }
 
     private int get(final KeyRef key, final MutableDirectBuffer dst, final int dstOffset, final boolean record)
     {
         final int room = room(dst, dstOffset);
-        return segment(key).get(key, dst, dstOffset, room, record);
+        return large.get(key, dst, dstOffset, room, record);
     }
 
     boolean remove(final KeyRef key)
     {
-        return segment(key).remove(key);
+        return large.remove(key);
     }
 
     boolean containsKey(final KeyRef key)
     {
-        return segment(key).contains(key);
+        return large.contains(key);
     }
 
     boolean touch(final KeyRef key, final long ttlMillis)
     {
-        return segment(key).touch(key, ttlMillis);
+        return large.touch(key, ttlMillis);
     }
 
     long ttlMillis(final KeyRef key)
     {
-        return segment(key).ttlMillis(key);
+        return large.ttlMillis(key);
     }
 
     <R> R read(final KeyRef key, final ValueReader<R> reader)
     {
         requireNonNull(reader, "reader");
-        return segment(key).read(key, reader, true);
+        return large.read(key, reader);
     }
 
-    /** @return 1 when the key now has a value, 0 when it has none, -1 when the new value was refused as too large */
+    /**
+     * @return 1 when the key now has a value, 0 when it has none, -1 when the new value was refused
+     *     as too large, {@link Segment#COMPUTE_REFUSED_LARGE} when the key holds a large value
+     */
     int remap(final KeyRef key, final Remapper remapper, final long ttlMillis)
     {
-        return segment(key).compute(key, remapper, ttlMillis);
+        return large.compute(key, remapper, ttlMillis);
+    }
+
+    /** @return a copy of the value, or null; counts nothing (for a refused compute) */
+    byte[] peek(final KeyRef key)
+    {
+        return large.get(key, false);
     }
 
     private byte[] compute(final KeyRef key, final UnaryOperator<byte[]> remapping, final long ttlMillis)
@@ -751,21 +762,24 @@ public final class OffHeapCache implements AutoCloseable
         requireNonNull(remapping, "remapping");
         final Segment segment = segment(key);
         final byte[][] values = new byte[2][]; // the current value, the new one
-        final int outcome = segment.compute(key, current -> {
+        final int outcome = large.compute(key, current -> {
             final byte[] next = remapping.apply(current == null ? null : copyOf(current));
             values[0] = current == null || next == null || segment.accepts(key.length(), next.length) ? null :
                 copyOf(current); // a copy the function has not seen, for a refusal
             values[1] = next;
             return next != null && current != null && sameBytes(current, next) ? Remapper.KEEP : next;
         }, ttlMillis);
+        if (outcome == Segment.COMPUTE_REFUSED_LARGE)
+        {
+            return peek(key); // the function did not run; the current value, as for any refusal
+        }
         return values[outcome < 0 ? 0 : 1];
     }
 
     /** A peek for iteration: the value and, in {@code ttlOut[0]}, its remaining time to live. */
     byte[] peekEntry(final byte[] key, final long[] ttlOut)
     {
-        final KeyRef ref = key(key);
-        return segment(ref).peekEntry(ref, ttlOut);
+        return large.peekEntry(key(key), ttlOut);
     }
 
     private Segment segment(final KeyRef key)
@@ -865,10 +879,23 @@ public final class OffHeapCache implements AutoCloseable
         return stats().entryCount();
     }
 
-    /** @return the largest key length + value length accepted. */
+    /**
+     * @return the largest key length + value length accepted: about half the capacity (see
+     *     "Large values" above)
+     */
     public int maxEntrySize()
     {
-        return maxEntrySize;
+        return large.maxEntrySize();
+    }
+
+    /**
+     * @return the largest key length + value length stored in a single record (a quarter of a
+     *     segment's ring, minus a 24-byte header); a larger value is stored as a large value, in
+     *     chunks, and {@code compute} refuses it
+     */
+    public int maxInlineEntrySize()
+    {
+        return large.maxInlineEntrySize();
     }
 
     /** @return the configured capacity in bytes. */
@@ -946,7 +973,7 @@ public final class OffHeapCache implements AutoCloseable
     public String toString()
     {
         return "OffHeapCache{capacity=" + capacity + ", segments=" + segments.length + ", memoryBackend=" + backend +
-            ", maxEntrySize=" + maxEntrySize + ", hashFunction=" + hasher + (guard.isClosed() ? ", closed" : "") + "}";
+            ", maxEntrySize=" + large.maxEntrySize() + ", hashFunction=" + hasher + (guard.isClosed() ? ", closed" : "") + "}";
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -971,6 +998,23 @@ public final class OffHeapCache implements AutoCloseable
     Segment segmentFor(final long hash)
     {
         return segments[(int)hash & segmentMask];
+    }
+
+    /** For tests: the bytes of value per chunk of a large value. */
+    int largeValueChunkLength()
+    {
+        return large.chunkLength();
+    }
+
+    /** For tests: the live chunk records of large values, in every segment. */
+    long liveChunkCount()
+    {
+        long chunks = 0;
+        for (final Segment segment : segments)
+        {
+            chunks += segment.liveChunks();
+        }
+        return chunks;
     }
 
     /** For tests: off-heap bytes allocated and not yet freed; 0 once close() has freed them. */

@@ -48,6 +48,9 @@ final class Callbacks
     private final ByteBufferDirectBuffer keyView = new ByteBufferDirectBuffer();
     private final ByteBufferDirectBuffer valueView = new ByteBufferDirectBuffer();
     private long listenerFailures;
+    /** Chunks of the heads removed by the running operation: pairs of (generation, chunk count and check). */
+    private long[] orphans = new long[0];
+    private int orphanCount;
 
     /** @param listener told of every removal, or null */
     Callbacks(final Ring ring, final CallbackGuard guard, final RemovalListener listener)
@@ -103,20 +106,98 @@ final class Callbacks
         return listener != null;
     }
 
-    /** Tells the listener, if any, that the live record at {@code position} is leaving. */
+    /**
+     * Tells the listener, if any, that the live record at {@code position} is leaving. A chunk is
+     * internal: nobody hears of it. A large value's head is heard of with its key and an empty value
+     * (its bytes are in other segments, whose locks are not held), and its chunks are noted for
+     * removal once the lock is released ({@link #handOrphansTo}).
+     */
     void notifyRemoval(final int position, final RemovalCause cause)
     {
+        final Memory memory = ring.memory();
+        final int word = Entries.recordWord(memory, position);
+        if (Entries.isChunk(word))
+        {
+            return;
+        }
+        final boolean head = Entries.isHead(word);
+        if (listener == null && !head)
+        {
+            return;
+        }
+        final int keyLength = Entries.keyLength(memory, position);
+        final int recordLength = ring.checkRecord(position, HEADER_LENGTH + keyLength);
+        final int valueOffset = Entries.valueOffset(position, keyLength);
+        final int valueLength = ring.checkedValueLength(position, recordLength, keyLength);
+        if (head)
+        {
+            noteOrphans(valueOffset, valueLength);
+        }
         if (listener == null)
         {
             return;
         }
-        final Memory memory = ring.memory();
-        final int keyLength = Entries.keyLength(memory, position);
-        final int recordLength = ring.checkRecord(position, HEADER_LENGTH + keyLength);
         keyView.bindTo(memory.byteBuffer(), Entries.keyOffset(position), keyLength, false);
-        valueView.bindTo(memory.byteBuffer(), Entries.valueOffset(position, keyLength),
-            ring.checkedValueLength(position, recordLength, keyLength), false);
+        valueView.bindTo(memory.byteBuffer(), valueOffset, head ? 0 : valueLength, false);
         run(LISTENER, listener, valueView, cause);
+    }
+
+    /** Notes the chunks named by the head value at {@code offset}. */
+    private void noteOrphans(final int offset, final int length)
+    {
+        if (length != LargeValueDescriptor.LENGTH)
+        {
+            throw new IllegalStateException("corrupted segment: a large value's head of " + length + " bytes");
+        }
+        final Memory memory = ring.memory();
+        final int chunkLength = memory.getInt(offset + LargeValueDescriptor.CHUNK_LENGTH_OFFSET);
+        final int valueLength = memory.getInt(offset + LargeValueDescriptor.VALUE_LENGTH_OFFSET);
+        if (chunkLength <= 0 || valueLength < 0)
+        {
+            return; // nothing sound to remove; the chunks, if any, leave in ring order
+        }
+        if (orphanCount + 2 > orphans.length)
+        {
+            orphans = java.util.Arrays.copyOf(orphans, Math.max(8, orphans.length * 2));
+        }
+        orphans[orphanCount++] = memory.getLong(offset + LargeValueDescriptor.GENERATION_OFFSET);
+        orphans[orphanCount++] = KeyRef.countAndCheck(LargeValueDescriptor.chunkCount(valueLength, chunkLength),
+            memory.getInt(offset + LargeValueDescriptor.CHECK_OFFSET));
+    }
+
+    /** Hands the chunks noted by the operation ending now to its thread's key, to remove after the lock. */
+    void handOrphansTo(final KeyRef key)
+    {
+        for (int i = 0; i < orphanCount; i += 2)
+        {
+            key.addOrphans(orphans[i], orphans[i + 1]);
+        }
+        orphanCount = 0;
+    }
+
+    /** Forgets the chunks noted (by a clear, which empties every segment anyway). */
+    void dropOrphans()
+    {
+        orphanCount = 0;
+    }
+
+    /**
+     * Runs {@code reader} on a read-only view of a copy of a large value, as {@link #read} does on
+     * a record: the same guard, the same view, emptied when the call returns.
+     */
+    <R> R readCopy(final ValueReader<R> reader, final java.nio.ByteBuffer copy)
+    {
+        valueView.bindTo(copy, 0, copy.capacity(), false);
+        @SuppressWarnings("unchecked")
+        final R result = (R)run(READER, reader, valueView, null);
+        return result;
+    }
+
+    /** Lets an encoder write a large value into {@code copy}, through the same guarded, writable view. */
+    void encodeCopy(final ValueEncoder encoder, final java.nio.ByteBuffer copy)
+    {
+        valueView.bindTo(copy, 0, copy.capacity(), true);
+        run(ENCODER, encoder, valueView, null);
     }
 
     /** @return listener calls that threw */
