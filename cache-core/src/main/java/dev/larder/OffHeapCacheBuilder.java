@@ -262,8 +262,9 @@ public final class OffHeapCacheBuilder
         }
         final KeyHasher hasher = hashSeed != null ? KeyHasher.seeded(hashFunction, hashSeed) :
             KeyHasher.random(hashFunction);
-        final OffHeapCache cache = new OffHeapCache(built, gate, guard, new LargeValues(built, hasher, hashSeed != null),
-            hasher, defaultTtlMillis, capacity, (long)segments * sizing.indexBytes(), kind, allocator);
+        final LargeValues large = new LargeValues(built, hasher, guard, hashSeed != null);
+        final OffHeapCache cache = new OffHeapCache(built, gate, guard, large, hasher, defaultTtlMillis, capacity,
+            (long)segments * sizing.indexBytes(), kind, allocator);
         final java.util.function.Consumer<OffHeapCache> hook = OffHeapCache.buildHook;
         if (hook != null)
         {

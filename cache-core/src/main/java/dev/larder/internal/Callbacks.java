@@ -182,22 +182,40 @@ final class Callbacks
     }
 
     /**
-     * Runs {@code reader} on a read-only view of a copy of a large value, as {@link #read} does on
-     * a record: the same guard, the same view, emptied when the call returns.
+     * Runs {@code reader} on a read-only view of a copy of a large value, under no lock (the copy
+     * is the caller's), guarded as {@link #read} is, the view emptied when the call returns. The
+     * caller ends its operation with {@link CallbackGuard#endOperation()}.
      */
-    <R> R readCopy(final ValueReader<R> reader, final java.nio.ByteBuffer copy)
+    @SuppressWarnings("unchecked")
+    static <R> R readCopy(final CallbackGuard guard, final ValueReader<R> reader, final java.nio.ByteBuffer copy)
     {
-        valueView.bindTo(copy, 0, copy.capacity(), false);
-        @SuppressWarnings("unchecked")
-        final R result = (R)run(READER, reader, valueView, null);
-        return result;
+        return (R)onCopy(guard, READER, reader, copy);
     }
 
-    /** Lets an encoder write a large value into {@code copy}, through the same guarded, writable view. */
-    void encodeCopy(final ValueEncoder encoder, final java.nio.ByteBuffer copy)
+    /** Lets an encoder write a large value into {@code copy}, as {@link #readCopy}, through a writable view. */
+    static void encodeCopy(final CallbackGuard guard, final ValueEncoder encoder, final java.nio.ByteBuffer copy)
     {
-        valueView.bindTo(copy, 0, copy.capacity(), true);
-        run(ENCODER, encoder, valueView, null);
+        onCopy(guard, ENCODER, encoder, copy);
+    }
+
+    private static Object onCopy(
+        final CallbackGuard guard, final int kind, final Object callback, final java.nio.ByteBuffer copy)
+    {
+        final ByteBufferDirectBuffer view = new ByteBufferDirectBuffer();
+        view.bindTo(copy, 0, copy.capacity(), kind == ENCODER);
+        final CallbackGuard.Scope scope = guard.enter(NAMES[kind]);
+        final Object result;
+        try
+        {
+            result = call(kind, callback, null, view, null);
+        }
+        finally
+        {
+            guard.exit(scope);
+            view.unbind();
+        }
+        guard.afterCallback(scope);
+        return result;
     }
 
     /** @return listener calls that threw */
@@ -221,7 +239,7 @@ final class Callbacks
         Object result = null;
         try
         {
-            result = call(kind, callback, value, cause);
+            result = call(kind, callback, keyView, value, cause);
         }
         catch (final Throwable ex)
         {
@@ -242,7 +260,8 @@ final class Callbacks
     }
 
     @SuppressWarnings("unchecked")
-    private Object call(final int kind, final Object callback, final DirectBuffer value, final RemovalCause cause)
+    private static Object call(
+        final int kind, final Object callback, final DirectBuffer key, final DirectBuffer value, final RemovalCause cause)
     {
         switch (kind)
         {
@@ -251,10 +270,10 @@ final class Callbacks
             case REMAPPER:
                 return ((Remapper)callback).remap(value);
             case ENCODER:
-                ((ValueEncoder)callback).encode(valueView, 0);
+                ((ValueEncoder)callback).encode((org.agrona.MutableDirectBuffer)value, 0);
                 return null;
             default:
-                ((RemovalListener)callback).onRemoval(keyView, value, cause);
+                ((RemovalListener)callback).onRemoval(key, value, cause);
                 return null;
         }
     }

@@ -61,6 +61,7 @@ public final class LargeValues
     private final Segment[] segments;
     private final int mask;
     private final KeyHasher hasher;
+    private final CallbackGuard guard;
     private final AtomicLong generations;
     private final int chunkLength;
     private final int maxInline;
@@ -69,11 +70,14 @@ public final class LargeValues
     /**
      * @param segments the cache's segments, all of one size
      * @param hasher   the cache's key hash
+     * @param guard    the cache's callback guard, for the codecs and readers that run on copies
      * @param seeded   true when the hash seed is fixed: generations then start at a value derived
      *                 from it, for reproducible tests; otherwise at a random one
      */
-    public LargeValues(final Segment[] segments, final KeyHasher hasher, final boolean seeded)
+    public LargeValues(
+        final Segment[] segments, final KeyHasher hasher, final CallbackGuard guard, final boolean seeded)
     {
+        this.guard = guard;
         this.segments = segments;
         this.mask = segments.length - 1;
         this.hasher = hasher;
@@ -144,7 +148,14 @@ public final class LargeValues
         if (value instanceof ValueEncoder)
         {
             final byte[] encoded = new byte[valueLength];
-            head.encodeCopy((ValueEncoder)value, ByteBuffer.wrap(encoded));
+            try
+            {
+                Callbacks.encodeCopy(guard, (ValueEncoder)value, ByteBuffer.wrap(encoded));
+            }
+            finally
+            {
+                guard.endOperation(); // frees the memory if the codec closed the cache
+            }
             source = encoded;
             offset = 0;
         }
@@ -251,8 +262,8 @@ public final class LargeValues
 
     /**
      * Runs {@code reader} on the value: in place for an ordinary value, on a read-only view of a
-     * copy for a large one (assembled first, with no lock held; the reader then runs under the
-     * head's segment lock like any reader).
+     * copy for a large one (assembled first; the reader then runs under no lock, guarded like any
+     * callback).
      *
      * @return what the reader returned, or null when absent
      */
@@ -266,7 +277,18 @@ public final class LargeValues
             return result;
         }
         final byte[] copy = get(key, true);
-        return copy == null ? null : head.readCopy(reader, ByteBuffer.wrap(copy));
+        if (copy == null)
+        {
+            return null;
+        }
+        try
+        {
+            return Callbacks.readCopy(guard, reader, ByteBuffer.wrap(copy));
+        }
+        finally
+        {
+            guard.endOperation(); // frees the memory if the reader closed the cache
+        }
     }
 
     /**

@@ -138,41 +138,6 @@ public final class Segment extends OptimisticReads
         }
     }
 
-    /**
-     * Runs {@code reader} on a read-only view of {@code copy}, a large value assembled from its
-     * chunks, under this segment's lock and guard like {@link #read} (this is the segment of the
-     * value's head).
-     */
-    <R> R readCopy(final ValueReader<R> reader, final java.nio.ByteBuffer copy)
-    {
-        synchronized (this)
-        {
-            ensureOpen();
-            try
-            {
-                return callbacks.readCopy(reader, copy);
-            }
-            finally
-            {
-                endWrite();
-            }
-        }
-    }
-
-    /** Lets {@code encoder} write a large value into {@code copy}, under the lock and guard like a put. */
-    synchronized void encodeCopy(final ValueEncoder encoder, final java.nio.ByteBuffer copy)
-    {
-        ensureOpen();
-        try
-        {
-            callbacks.encodeCopy(encoder, copy);
-        }
-        finally
-        {
-            endWrite();
-        }
-    }
-
     /** Counts the hit or miss of a large value's read, which {@link LargeValues} decides after the chunks. */
     synchronized void countRead(final boolean hit)
     {
