@@ -16,6 +16,13 @@
 #   cache-bench/measure.sh jcache   get/put through Larder's and Caffeine's JCache providers beside
 #                                   their own caches (JCacheBenchmark, -prof gc) into
 #                                   cache-bench/results/jcache.json; numbers go to docs/jcache.md by hand
+#   cache-bench/measure.sh largevalues
+#                                   get and put of 64 KiB, 1 MiB and 16 MiB values, Larder beside
+#                                   Caffeine (LargeValueBenchmark, -prof gc) into
+#                                   cache-bench/results/largevalues.json, and the memory overhead per
+#                                   large entry (LargeValueOverhead) into
+#                                   cache-bench/results/largevalues-overhead.json; tables go to
+#                                   docs/measurements.md by hand
 #   cache-bench/measure.sh report   only rewrite docs/benchmarks.md from cache-bench/results/
 #   cache-bench/measure.sh ci       every benchmark for a token iteration, into a temp dir; judges
 #                                   nothing and writes no docs (so that no benchmark can rot)
@@ -149,6 +156,13 @@ jcache() {
   java -jar "$JAR" JCacheBenchmark -t 1 -prof gc -rf json -rff "$RESULTS/jcache.json"
 }
 
+# Issue 11: large values beside Caffeine, and what a large entry costs in capacity beyond its bytes.
+largevalues() {
+  java -jar "$JAR" LargeValueBenchmark -t 1 -prof gc -rf json -rff "$RESULTS/largevalues.json"
+  java -XX:MaxDirectMemorySize=1g -cp "$JAR" dev.larder.bench.LargeValueOverhead 536870912 65536 1048576 16777216 \
+    > "$RESULTS/largevalues-overhead.json"
+}
+
 hitrate() {
   java -cp "$JAR" dev.larder.bench.sim.HitRateSimulator --out "$RESULTS" --charts docs/charts
 }
@@ -183,6 +197,10 @@ ci() {
     -p valueSize=100 -p workingSet=small -p distribution=zipf -rf json -rff "$out/token.json"
   java -jar "$JAR" 'HashBenchmark|FloodBenchmark' -f 1 -wi 0 -i 1 -r 100ms -p keyLength=16 -p keys=colliding \
     -rf json -rff "$out/token-hashing.json"
+  java -jar "$JAR" LargeValueBenchmark -f 1 -wi 0 -i 1 -r 100ms -p valueSize=65536,1048576 \
+    -rf json -rff "$out/token-largevalues.json"
+  java -XX:MaxDirectMemorySize=256m -cp "$JAR" dev.larder.bench.LargeValueOverhead 67108864 65536 1048576 \
+    > "$out/largevalues-overhead.json"
   java -cp "$JAR" dev.larder.bench.sim.HitRateSimulator --traces cs,zipf --sizes 250,500 --out "$out" --charts "$out"
   java -Xmx1g "${FLAGS[@]}" -cp "$JAR" dev.larder.bench.GcMeasurement fill larder 100000 "$out/gc.csv"
   log="$out/gc.log"
@@ -204,7 +222,8 @@ case "$MODE" in
   hashing) machine; hashing ;;
   engine) machine; engine ;;
   jcache) machine; jcache ;;
+  largevalues) machine; largevalues ;;
   report) report ;;
   ci) ci ;;
-  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|jcache|report|ci" >&2; exit 2 ;;
+  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|jcache|largevalues|report|ci" >&2; exit 2 ;;
 esac
