@@ -69,20 +69,33 @@ import org.agrona.MutableDirectBuffer;
  *       <td>the remaining time to live</td></tr>
  * </table>
  *
- * <h2>Entries too large</h2>
- * A key is at most 65535 bytes and key + value at most {@link #maxEntrySize()} (a quarter of a
- * segment's ring, minus a 24-byte header). A write of a larger entry is refused, the same way by
- * every write: the cache is left unchanged, {@link CacheStats#rejectionCount()} counts it, and the
- * result says so: {@code put}, {@code putIfAbsent} and {@code replace} return {@code false};
- * {@code compute} returns the key's current value (null when absent) instead of the new one. A
- * refusal is not an exception because entry sizes are data, not programming errors: a cache may
- * decline to hold a value, as it may evict it.
+ * <h2>Large values and entries too large</h2>
+ * An entry whose key + value exceeds {@link #maxInlineEntrySize()} (a quarter of a segment's ring,
+ * minus a 24-byte header) is a <em>large value</em>: it is stored in chunks spread over the
+ * segments, with a small head under its key, and behaves like any entry: it counts once in
+ * {@link #size()}, its bytes count in the capacity, it expires, is evicted, replaced and removed
+ * like any other, and every read returns it whole (the copying reads without allocating; {@code read}
+ * hands its reader a view of a copy). Two exceptions: {@code compute} refuses a key holding a large
+ * value, or a new value above {@link #maxInlineEntrySize()} (counted as a rejection; the function
+ * is not called for the former), and a {@link RemovalListener} hears of a large value with an
+ * empty value view. A large value one of whose chunks was evicted reads as a miss, and its removal
+ * is reported as {@code EVICTED}.
+ *
+ * <p>A key is at most 65535 bytes and key + value at most {@link #maxEntrySize()}: about half the
+ * capacity (half of every segment's ring, less the chunks' headers). A write of a larger entry is
+ * refused, the same way by every write: the cache is left unchanged,
+ * {@link CacheStats#rejectionCount()} counts it, and the result says so: {@code put},
+ * {@code putIfAbsent} and {@code replace} return {@code false}; {@code compute} returns the key's
+ * current value (null when absent) instead of the new one. A refusal is not an exception because
+ * entry sizes are data, not programming errors: a cache may decline to hold a value, as it may
+ * evict it.
  *
  * <h2>Allocation</h2>
  * Writes, the copying {@code get(key, dst)} and {@code peek(key, dst)} variants, {@code containsKey},
- * {@code remove}, {@code touch} and {@code ttlMillis} allocate nothing on the heap; {@code get(key)}
- * allocates only the returned array (and, when it races a writer on the same segment, at most one
- * more that it discards). Each call looks up this thread's reusable key holder once.
+ * {@code remove}, {@code touch} and {@code ttlMillis} allocate nothing on the heap, large values
+ * included; {@code get(key)} allocates only the returned array (and, when it races a writer on the
+ * same segment, at most one more that it discards); {@code read} of a large value allocates a copy
+ * of it. Each call looks up this thread's reusable key holder once.
  *
  * <h2>Expiry</h2>
  * Per-entry time to live with millisecond precision, from 1 ms to {@link #MAX_TTL}. Expired
@@ -560,7 +573,8 @@ public final class OffHeapCache implements AutoCloseable
     /**
      * Reads the value in place, without copying it; see {@link ValueReader} for what the view
      * allows. Counts a hit or a miss and refreshes recency, like {@code get}; runs under the
-     * segment's lock.
+     * segment's lock. A large value is first copied from its chunks into a new array, and the
+     * reader gets a view of that copy, under no lock.
      *
      * @return what {@code reader} returned, or null when absent or expired (then it is not called)
      */
@@ -586,8 +600,10 @@ public final class OffHeapCache implements AutoCloseable
      * {@code remapping} gets a copy of the current value, or null when absent, and returns the new
      * value; null removes the entry; a value with the same bytes as the current one keeps the entry
      * untouched (its time to live too). It must not call the cache (see Callbacks above). A new value
-     * gets the default time to live. A new entry too large is refused like a {@code put}: the entry
-     * is unchanged, {@link CacheStats#rejectionCount()} counts it, and the result is the current value.
+     * gets the default time to live. A new entry above {@link #maxInlineEntrySize()} is refused like a
+     * {@code put} of an entry too large: the entry is unchanged, {@link CacheStats#rejectionCount()}
+     * counts it, and the result is the current value. A key holding a large value is refused the
+     * same way, without calling {@code remapping}.
      *
      * @return the value the key has afterwards: the array {@code remapping} returned when it was
      *     stored, a copy of the current value when it was refused as too large, or null
