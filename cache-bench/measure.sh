@@ -24,6 +24,13 @@
 #                                   (NearCacheGc) into scaleout-gc.csv; the invalidation delay under
 #                                   load (cache-hazelcast's InvalidationDelayTest, 5000 samples) into
 #                                   scaleout-invalidation-delay.json; numbers go to docs/scale-out.md by hand
+#   cache-bench/measure.sh largevalues
+#                                   get and put of 64 KiB, 1 MiB and 16 MiB values, Larder beside
+#                                   Caffeine (LargeValueBenchmark, -prof gc) into
+#                                   cache-bench/results/largevalues.json, and the memory overhead per
+#                                   large entry (LargeValueOverhead) into
+#                                   cache-bench/results/largevalues-overhead.json; tables go to
+#                                   docs/measurements.md by hand
 #   cache-bench/measure.sh report   only rewrite docs/benchmarks.md from cache-bench/results/
 #   cache-bench/measure.sh ci       every benchmark for a token iteration, into a temp dir; judges
 #                                   nothing and writes no docs (so that no benchmark can rot)
@@ -157,6 +164,13 @@ jcache() {
   java -jar "$JAR" JCacheBenchmark -t 1 -prof gc -rf json -rff "$RESULTS/jcache.json"
 }
 
+# Issue 11: large values beside Caffeine, and what a large entry costs in capacity beyond its bytes.
+largevalues() {
+  java -jar "$JAR" LargeValueBenchmark -t 1 -prof gc -rf json -rff "$RESULTS/largevalues.json"
+  java -XX:MaxDirectMemorySize=1g -cp "$JAR" dev.larder.bench.LargeValueOverhead 536870912 65536 1048576 16777216 \
+    > "$RESULTS/largevalues-overhead.json"
+}
+
 hitrate() {
   java -cp "$JAR" dev.larder.bench.sim.HitRateSimulator --out "$RESULTS" --charts docs/charts
 }
@@ -208,6 +222,10 @@ ci() {
     -p valueSize=100 -p workingSet=small -p distribution=zipf -rf json -rff "$out/token.json"
   java -jar "$JAR" 'HashBenchmark|FloodBenchmark' -f 1 -wi 0 -i 1 -r 100ms -p keyLength=16 -p keys=colliding \
     -rf json -rff "$out/token-hashing.json"
+  java -jar "$JAR" LargeValueBenchmark -f 1 -wi 0 -i 1 -r 100ms -p valueSize=65536,1048576 \
+    -rf json -rff "$out/token-largevalues.json"
+  java -XX:MaxDirectMemorySize=256m -cp "$JAR" dev.larder.bench.LargeValueOverhead 67108864 65536 1048576 \
+    > "$out/largevalues-overhead.json"
   java -cp "$JAR" dev.larder.bench.sim.HitRateSimulator --traces cs,zipf --sizes 250,500 --out "$out" --charts "$out"
   java -jar "$JAR" NearCacheBenchmark -f 1 -wi 0 -i 1 -r 100ms -rf json -rff "$out/token-scaleout.json"
   for nc in "${NEAR_CACHES[@]}"; do
@@ -235,7 +253,8 @@ case "$MODE" in
   engine) machine; engine ;;
   jcache) machine; jcache ;;
   scaleout) machine; scaleout ;;
+  largevalues) machine; largevalues ;;
   report) report ;;
   ci) ci ;;
-  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|jcache|scaleout|report|ci" >&2; exit 2 ;;
+  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|jcache|scaleout|largevalues|report|ci" >&2; exit 2 ;;
 esac

@@ -37,7 +37,9 @@ import java.util.function.Function;
  * As the byte-level cache: equal keys are keys with equal encodings; an entry larger than
  * {@link OffHeapCache#maxEntrySize()} is refused by every write: {@code put}, {@code putIfAbsent}
  * and {@code replace} return {@code false} and {@code compute} returns the current value; the entry
- * is unchanged and {@link CacheStats#rejectionCount()} counts it. Expired entries are never
+ * is unchanged and {@link CacheStats#rejectionCount()} counts it. Large values (above
+ * {@link OffHeapCache#maxInlineEntrySize()}) are stored in chunks and read whole; their codec runs
+ * on a copy, under no lock, and {@code compute} refuses them. Expired entries are never
  * returned; all methods are thread-safe. Codecs, readers, remapping functions, listeners and a
  * custom ticker run under the entry's segment lock and must not call the cache: a call from them,
  * to any key, throws {@code IllegalStateException}; a {@code close()} from them closes the cache
@@ -126,11 +128,14 @@ public interface Cache<K, V> extends AutoCloseable
      * Atomically updates one key, like {@link Map#compute}: {@code remapping} gets the key and the
      * current value (or null) under the segment lock and returns the new value; null removes the
      * entry; returning the very instance it was given keeps the entry untouched (time to live
-     * included). A new value gets the default time to live. A new value too large is refused as by
-     * {@code put}: the entry is unchanged and {@link CacheStats#rejectionCount()} counts it.
+     * included). A new value gets the default time to live. A new value above
+     * {@link OffHeapCache#maxInlineEntrySize()} is refused as a {@code put} of one too large is:
+     * the entry is unchanged and {@link CacheStats#rejectionCount()} counts it. A key holding a
+     * large value is refused the same way, without calling the function.
      *
      * @return the value the key has afterwards: the function's value when it was stored, the current
-     *     value (the instance the function was given) when it was refused as too large, or null
+     *     value (the instance the function was given, or a decoded copy of a large value the
+     *     function was not given) when it was refused, or null
      */
     V compute(K key, BiFunction<? super K, ? super V, ? extends V> remapping);
 

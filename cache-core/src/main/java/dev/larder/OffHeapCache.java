@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.larder.internal.CallbackGuard;
 import dev.larder.internal.KeyHasher;
 import dev.larder.internal.KeyRef;
+import dev.larder.internal.LargeValues;
 import dev.larder.internal.MemoryKind;
 import dev.larder.internal.OffHeapAllocator;
 import dev.larder.internal.PutMode;
@@ -68,20 +69,33 @@ import org.agrona.MutableDirectBuffer;
  *       <td>the remaining time to live</td></tr>
  * </table>
  *
- * <h2>Entries too large</h2>
- * A key is at most 65535 bytes and key + value at most {@link #maxEntrySize()} (a quarter of a
- * segment's ring, minus a 24-byte header). A write of a larger entry is refused, the same way by
- * every write: the cache is left unchanged, {@link CacheStats#rejectionCount()} counts it, and the
- * result says so: {@code put}, {@code putIfAbsent} and {@code replace} return {@code false};
- * {@code compute} returns the key's current value (null when absent) instead of the new one. A
- * refusal is not an exception because entry sizes are data, not programming errors: a cache may
- * decline to hold a value, as it may evict it.
+ * <h2>Large values and entries too large</h2>
+ * An entry whose key + value exceeds {@link #maxInlineEntrySize()} (a quarter of a segment's ring,
+ * minus a 24-byte header) is a <em>large value</em>: it is stored in chunks spread over the
+ * segments, with a small head under its key, and behaves like any entry: it counts once in
+ * {@link #size()}, its bytes count in the capacity, it expires, is evicted, replaced and removed
+ * like any other, and every read returns it whole (the copying reads without allocating; {@code read}
+ * hands its reader a view of a copy). Two exceptions: {@code compute} refuses a key holding a large
+ * value, or a new value above {@link #maxInlineEntrySize()} (counted as a rejection; the function
+ * is not called for the former), and a {@link RemovalListener} hears of a large value with an
+ * empty value view. A large value one of whose chunks was evicted reads as a miss, and its removal
+ * is reported as {@code EVICTED}.
+ *
+ * <p>A key is at most 65535 bytes and key + value at most {@link #maxEntrySize()}: about half the
+ * capacity (half of every segment's ring, less the chunks' headers). A write of a larger entry is
+ * refused, the same way by every write: the cache is left unchanged,
+ * {@link CacheStats#rejectionCount()} counts it, and the result says so: {@code put},
+ * {@code putIfAbsent} and {@code replace} return {@code false}; {@code compute} returns the key's
+ * current value (null when absent) instead of the new one. A refusal is not an exception because
+ * entry sizes are data, not programming errors: a cache may decline to hold a value, as it may
+ * evict it.
  *
  * <h2>Allocation</h2>
  * Writes, the copying {@code get(key, dst)} and {@code peek(key, dst)} variants, {@code containsKey},
- * {@code remove}, {@code touch} and {@code ttlMillis} allocate nothing on the heap; {@code get(key)}
- * allocates only the returned array (and, when it races a writer on the same segment, at most one
- * more that it discards). Each call looks up this thread's reusable key holder once.
+ * {@code remove}, {@code touch} and {@code ttlMillis} allocate nothing on the heap, large values
+ * included; {@code get(key)} allocates only the returned array (and, when it races a writer on the
+ * same segment, at most one more that it discards); {@code read} of a large value allocates a copy
+ * of it. Each call looks up this thread's reusable key holder once.
  *
  * <h2>Expiry</h2>
  * Per-entry time to live with millisecond precision, from 1 ms to {@link #MAX_TTL}. Expired
@@ -137,7 +151,7 @@ public final class OffHeapCache implements AutoCloseable
     private final long capacity;
     private final long allocatedBytes;
     private final long indexBytes;
-    private final int maxEntrySize;
+    private final LargeValues large;
     private final MemoryBackend backend;
     private final OffHeapAllocator allocator;
     private final ReadGate gate;
@@ -150,6 +164,7 @@ public final class OffHeapCache implements AutoCloseable
         final Segment[] segments,
         final ReadGate gate,
         final CallbackGuard guard,
+        final LargeValues large,
         final KeyHasher hasher,
         final long defaultTtlMillis,
         final long capacity,
@@ -166,7 +181,7 @@ public final class OffHeapCache implements AutoCloseable
         this.capacity = capacity;
         this.indexBytes = indexBytes;
         this.allocatedBytes = allocator.allocatedBytes();
-        this.maxEntrySize = segments[0].maxKeyPlusValue();
+        this.large = large;
         this.backend = kind == MemoryKind.AGRONA ? MemoryBackend.AGRONA : MemoryBackend.JDK;
         this.allocator = allocator;
         guard.onDeferredFree(this::freeMemory);
@@ -558,7 +573,8 @@ public final class OffHeapCache implements AutoCloseable
     /**
      * Reads the value in place, without copying it; see {@link ValueReader} for what the view
      * allows. Counts a hit or a miss and refreshes recency, like {@code get}; runs under the
-     * segment's lock.
+     * segment's lock. A large value is first copied from its chunks into a new array, and the
+     * reader gets a view of that copy, under no lock.
      *
      * @return what {@code reader} returned, or null when absent or expired (then it is not called)
      */
@@ -584,8 +600,10 @@ public final class OffHeapCache implements AutoCloseable
      * {@code remapping} gets a copy of the current value, or null when absent, and returns the new
      * value; null removes the entry; a value with the same bytes as the current one keeps the entry
      * untouched (its time to live too). It must not call the cache (see Callbacks above). A new value
-     * gets the default time to live. A new entry too large is refused like a {@code put}: the entry
-     * is unchanged, {@link CacheStats#rejectionCount()} counts it, and the result is the current value.
+     * gets the default time to live. A new entry above {@link #maxInlineEntrySize()} is refused like a
+     * {@code put} of an entry too large: the entry is unchanged, {@link CacheStats#rejectionCount()}
+     * counts it, and the result is the current value. A key holding a large value is refused the
+     * same way, without calling {@code remapping}.
      *
      * @return the value the key has afterwards: the array {@code remapping} returned when it was
      *     stored, a copy of the current value when it was refused as too large, or null
@@ -694,56 +712,65 @@ public final class OffHeapCache implements AutoCloseable
         final KeyRef key, final Object value, final int valueOffset, final int valueLength,
         final long ttlMillis, final PutMode mode)
     {
-        return segment(key).put(key, value, valueOffset, valueLength, ttlMillis, mode);
+        return large.put(key, value, valueOffset, valueLength, ttlMillis, mode);
     }
 
     private byte[] get(final KeyRef key, final boolean record)
     {
-        return segment(key).get(key, record);
+        return large.get(key, record);
     }
 
     private int get(final KeyRef key, final byte[] dst, final boolean record)
     {
         requireNonNull(dst, "dst");
-        return segment(key).get(key, dst, 0, dst.length, record);
+        return large.get(key, dst, 0, dst.length, record);
     }
 
     private int get(final KeyRef key, final MutableDirectBuffer dst, final int dstOffset, final boolean record)
     {
         final int room = room(dst, dstOffset);
-        return segment(key).get(key, dst, dstOffset, room, record);
+        return large.get(key, dst, dstOffset, room, record);
     }
 
     boolean remove(final KeyRef key)
     {
-        return segment(key).remove(key);
+        return large.remove(key);
     }
 
     boolean containsKey(final KeyRef key)
     {
-        return segment(key).contains(key);
+        return large.contains(key);
     }
 
     boolean touch(final KeyRef key, final long ttlMillis)
     {
-        return segment(key).touch(key, ttlMillis);
+        return large.touch(key, ttlMillis);
     }
 
     long ttlMillis(final KeyRef key)
     {
-        return segment(key).ttlMillis(key);
+        return large.ttlMillis(key);
     }
 
     <R> R read(final KeyRef key, final ValueReader<R> reader)
     {
         requireNonNull(reader, "reader");
-        return segment(key).read(key, reader, true);
+        return large.read(key, reader);
     }
 
-    /** @return 1 when the key now has a value, 0 when it has none, -1 when the new value was refused as too large */
+    /**
+     * @return 1 when the key now has a value, 0 when it has none, -1 when the new value was refused
+     *     as too large, {@link Segment#COMPUTE_REFUSED_LARGE} when the key holds a large value
+     */
     int remap(final KeyRef key, final Remapper remapper, final long ttlMillis)
     {
-        return segment(key).compute(key, remapper, ttlMillis);
+        return large.compute(key, remapper, ttlMillis);
+    }
+
+    /** @return a copy of the value, or null; counts nothing (for a refused compute) */
+    byte[] peek(final KeyRef key)
+    {
+        return large.get(key, false);
     }
 
     private byte[] compute(final KeyRef key, final UnaryOperator<byte[]> remapping, final long ttlMillis)
@@ -751,21 +778,24 @@ public final class OffHeapCache implements AutoCloseable
         requireNonNull(remapping, "remapping");
         final Segment segment = segment(key);
         final byte[][] values = new byte[2][]; // the current value, the new one
-        final int outcome = segment.compute(key, current -> {
+        final int outcome = large.compute(key, current -> {
             final byte[] next = remapping.apply(current == null ? null : copyOf(current));
             values[0] = current == null || next == null || segment.accepts(key.length(), next.length) ? null :
                 copyOf(current); // a copy the function has not seen, for a refusal
             values[1] = next;
             return next != null && current != null && sameBytes(current, next) ? Remapper.KEEP : next;
         }, ttlMillis);
+        if (outcome == Segment.COMPUTE_REFUSED_LARGE)
+        {
+            return peek(key); // the function did not run; the current value, as for any refusal
+        }
         return values[outcome < 0 ? 0 : 1];
     }
 
     /** A peek for iteration: the value and, in {@code ttlOut[0]}, its remaining time to live. */
     byte[] peekEntry(final byte[] key, final long[] ttlOut)
     {
-        final KeyRef ref = key(key);
-        return segment(ref).peekEntry(ref, ttlOut);
+        return large.peekEntry(key(key), ttlOut);
     }
 
     private Segment segment(final KeyRef key)
@@ -865,10 +895,23 @@ public final class OffHeapCache implements AutoCloseable
         return stats().entryCount();
     }
 
-    /** @return the largest key length + value length accepted. */
+    /**
+     * @return the largest key length + value length accepted: about half the capacity (see
+     *     "Large values" above)
+     */
     public int maxEntrySize()
     {
-        return maxEntrySize;
+        return large.maxEntrySize();
+    }
+
+    /**
+     * @return the largest key length + value length stored in a single record (a quarter of a
+     *     segment's ring, minus a 24-byte header); a larger value is stored as a large value, in
+     *     chunks, and {@code compute} refuses it
+     */
+    public int maxInlineEntrySize()
+    {
+        return large.maxInlineEntrySize();
     }
 
     /** @return the configured capacity in bytes. */
@@ -946,7 +989,7 @@ public final class OffHeapCache implements AutoCloseable
     public String toString()
     {
         return "OffHeapCache{capacity=" + capacity + ", segments=" + segments.length + ", memoryBackend=" + backend +
-            ", maxEntrySize=" + maxEntrySize + ", hashFunction=" + hasher + (guard.isClosed() ? ", closed" : "") + "}";
+            ", maxEntrySize=" + large.maxEntrySize() + ", hashFunction=" + hasher + (guard.isClosed() ? ", closed" : "") + "}";
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -971,6 +1014,23 @@ public final class OffHeapCache implements AutoCloseable
     Segment segmentFor(final long hash)
     {
         return segments[(int)hash & segmentMask];
+    }
+
+    /** For tests: the bytes of value per chunk of a large value. */
+    int largeValueChunkLength()
+    {
+        return large.chunkLength();
+    }
+
+    /** For tests: the live chunk records of large values, in every segment. */
+    long liveChunkCount()
+    {
+        long chunks = 0;
+        for (final Segment segment : segments)
+        {
+            chunks += segment.liveChunks();
+        }
+        return chunks;
     }
 
     /** For tests: off-heap bytes allocated and not yet freed; 0 once close() has freed them. */

@@ -6,6 +6,7 @@ import dev.larder.internal.CallbackGuard;
 import dev.larder.internal.EntryDescriptor;
 import dev.larder.internal.IndexDescriptor;
 import dev.larder.internal.KeyHasher;
+import dev.larder.internal.LargeValues;
 import dev.larder.internal.Memories;
 import dev.larder.internal.Memory;
 import dev.larder.internal.MemoryKind;
@@ -261,7 +262,8 @@ public final class OffHeapCacheBuilder
         }
         final KeyHasher hasher = hashSeed != null ? KeyHasher.seeded(hashFunction, hashSeed) :
             KeyHasher.random(hashFunction);
-        final OffHeapCache cache = new OffHeapCache(built, gate, guard, hasher, defaultTtlMillis, capacity,
+        final LargeValues large = new LargeValues(built, hasher, guard, hashSeed != null);
+        final OffHeapCache cache = new OffHeapCache(built, gate, guard, large, hasher, defaultTtlMillis, capacity,
             (long)segments * sizing.indexBytes(), kind, allocator);
         final java.util.function.Consumer<OffHeapCache> hook = OffHeapCache.buildHook;
         if (hook != null)

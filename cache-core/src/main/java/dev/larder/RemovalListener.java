@@ -15,6 +15,11 @@ import org.agrona.DirectBuffer;
  * {@code IllegalStateException("cache is closed: ...")} and the memory is freed as it returns. The
  * views expose no buffer, array or address of the cache's memory (see {@link ValueReader}).
  *
+ * <h2>Large values</h2>
+ * A large value ({@link OffHeapCache#maxInlineEntrySize()}) is heard of with its key and cause and
+ * an <em>empty</em> value view: its bytes are in other segments, whose locks the removal does not
+ * hold. Its internal chunks are never heard of.
+ *
  * <h2>Failures</h2>
  * An exception thrown by the listener is caught: the cache stays consistent, the removal goes
  * ahead, the failure is counted in {@link CacheStats#listenerFailureCount()} and the first one is

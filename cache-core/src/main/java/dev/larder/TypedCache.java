@@ -7,6 +7,7 @@ import dev.larder.internal.ByteBufferDirectBuffer;
 import dev.larder.internal.KeyRef;
 import dev.larder.internal.PutMode;
 import dev.larder.internal.Remapper;
+import dev.larder.internal.Segment;
 import dev.larder.internal.ValueEncoder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -316,6 +317,12 @@ final class TypedCache<K, V> implements Cache<K, V>
                 }
                 return next == old ? Remapper.KEEP : s.value(valueCodec, next);
             }, bytes.ttlOrDefault(OffHeapCache.DEFAULT_TTL));
+            if (outcome == Segment.COMPUTE_REFUSED_LARGE)
+            {
+                // the key holds a large value, which compute does not take: the function did not run
+                final byte[] current = bytes.peek(s.key);
+                return current == null ? null : decode(valueCodec, new ByteBufferDirectBuffer(), current);
+            }
             @SuppressWarnings("unchecked")
             final V value = (V)values[outcome < 0 ? 0 : 1];
             return value;

@@ -12,6 +12,10 @@ import org.agrona.DirectBuffer;
  * {@code byteBuffer()} and {@code byteArray()} return null, and {@code addressOffset()} and wrapping
  * it in another buffer throw {@code UnsupportedOperationException}; copy the bytes to keep them.
  *
+ * <p>A large value (above {@link OffHeapCache#maxInlineEntrySize()}, stored in chunks) is copied
+ * into a new array first, and the view is one of that copy, with the same rules; the call then
+ * runs under no lock.
+ *
  * <p>The call runs while the entry's segment is locked; keep it short. It must not call the cache:
  * any call, to any key, throws {@code IllegalStateException}. It may close the cache: the read then
  * throws {@code IllegalStateException("cache is closed: ...")} and the memory is freed as it returns.

@@ -75,7 +75,13 @@ final class Issue8MisuseScenario
         /** A loader, run by getAsync(key, loader, executor) on the executor's thread. */
         ASYNC_LOADER(false, false),
         /** A value codec's decode, run by iteration. */
-        ITERATION(true, false);
+        ITERATION(true, false),
+        /** A ValueReader of a large value (issue 11): read(key, reader) of a value in several chunks. */
+        LARGE_READER(true, true),
+        /** A value codec's encode of a large value (issue 11), run by a typed put. */
+        LARGE_ENCODE(true, true),
+        /** A value codec's decode of a large value (issue 11), run by a typed get. */
+        LARGE_DECODE(true, true);
 
         final boolean hasView;
         final boolean underLock;
@@ -102,6 +108,13 @@ final class Issue8MisuseScenario
     private static final long SEED = 8;
     private static final int BIG_VALUE = 100 * 1024;
     private static final byte[] VALUE = {7, 7, 7, 7};
+    /** A value of several chunks: above a segment's largest record (about 256 KiB here). */
+    private static final byte[] LARGE_VALUE = new byte[600 * 1024];
+
+    static
+    {
+        Arrays.fill(LARGE_VALUE, (byte)7);
+    }
 
     private final MemoryBackend backend;
     private final Callback callback;
@@ -343,6 +356,21 @@ final class Issue8MisuseScenario
                     fire(null);
                     return VALUE;
                 }, executor).join();
+            case LARGE_READER:
+                bytes.put(first, LARGE_VALUE);
+                armed = true;
+                return bytes.read(first, view ->
+                {
+                    fire(view);
+                    return "read " + view.getByte(0) + " of " + view.capacity();
+                });
+            case LARGE_ENCODE:
+                armed = true;
+                return typed.put(first, LARGE_VALUE);
+            case LARGE_DECODE:
+                typed.put(first, LARGE_VALUE);
+                armed = true;
+                return typed.get(first).length;
             case ITERATION:
             {
                 typed.put(first, VALUE);
@@ -524,7 +552,7 @@ final class Issue8MisuseScenario
         @Override
         public void encode(final byte[] value, final MutableDirectBuffer buffer, final int offset)
         {
-            if (callback == Callback.ENCODE)
+            if (callback == Callback.ENCODE || callback == Callback.LARGE_ENCODE)
             {
                 fire(buffer);
             }
@@ -534,7 +562,7 @@ final class Issue8MisuseScenario
         @Override
         public byte[] decode(final DirectBuffer buffer, final int offset, final int length)
         {
-            if (callback == Callback.DECODE || callback == Callback.ITERATION)
+            if (callback == Callback.DECODE || callback == Callback.ITERATION || callback == Callback.LARGE_DECODE)
             {
                 fire(buffer);
             }

@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * decode, Ticker on the lock-free and the locked path, loader, async loader, iteration decode)
  * meets every misuse (close from inside it, a call into its own segment, a call into another
  * segment, a view kept past the callback, and, for callbacks under a lock, two threads each
- * calling into the other's segment from inside its callback), on both memory backends.
+ * calling into the other's segment from inside its callback), on both memory backends. Since issue
+ * 11 the reader, encode and decode also run over a large value (several chunks, assembled outside
+ * any lock, then handed to the callback under the head's segment lock).
  *
  * <p>Each cell runs {@link Issue8MisuseScenario} in a JVM of its own: a crash (SIGSEGV) is a
  * non-zero exit and a hang is a fork killed after {@value #TIMEOUT_SECONDS} s, either of which
@@ -165,10 +167,13 @@ class Issue8MisuseTest
                 return "RemovalListener";
             case READER:
             case DECODE:
+            case LARGE_READER:
+            case LARGE_DECODE:
                 return "ValueReader or Codec.decode";
             case REMAPPER:
                 return "compute function";
             case ENCODE:
+            case LARGE_ENCODE:
                 return "Codec.encode";
             case TICKER_LOCK_FREE:
             case TICKER_LOCKED:
@@ -188,9 +193,14 @@ class Issue8MisuseTest
             case LISTENER:
             case ENCODE:
             case TICKER_LOCKED:
+            case LARGE_ENCODE:
                 return "true";
             case READER:
                 return "read 7";
+            case LARGE_READER:
+                return "read 7 of 614400";
+            case LARGE_DECODE:
+                return "614400";
             case REMAPPER:
                 return "102400";
             case ITERATION:

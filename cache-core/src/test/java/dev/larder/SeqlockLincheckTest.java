@@ -3,6 +3,7 @@ package dev.larder;
 import dev.larder.internal.CallbackGuard;
 import dev.larder.internal.HeapMemory;
 import dev.larder.internal.KeyHasher;
+import dev.larder.internal.LargeValues;
 import dev.larder.internal.MemoryKind;
 import dev.larder.internal.OffHeapAllocator;
 import dev.larder.internal.ReadGate;
@@ -102,9 +103,10 @@ public class SeqlockLincheckTest
                 index.free();
             }
         };
-        return new OffHeapCache(new Segment[] {segment}, gate, guard,
-            KeyHasher.seeded(HashFunction.FAST_TRUSTED_KEYS, SEED), 0, RING_BYTES + INDEX_BYTES, INDEX_BYTES,
-            MemoryKind.JDK, allocator);
+        final Segment[] segments = {segment};
+        final KeyHasher hasher = KeyHasher.seeded(HashFunction.FAST_TRUSTED_KEYS, SEED);
+        return new OffHeapCache(segments, gate, guard, new LargeValues(segments, hasher, guard, true), hasher, 0,
+            RING_BYTES + INDEX_BYTES, INDEX_BYTES, MemoryKind.JDK, allocator);
     }
 
     /**

@@ -71,6 +71,26 @@ class ZeroAllocationTest
         assertTrue(allocated < SLACK_BYTES, "allocated " + allocated + " bytes in " + OPERATIONS + " put+get");
     }
 
+    /** Issue 11: a value in several chunks is written and copied out without allocating either. */
+    @Test
+    void largeValuePutAndCopyingGetAllocateNothing()
+    {
+        final byte[] value = new byte[cache.maxInlineEntrySize() * 3];
+        final byte[] dst = new byte[value.length];
+        final long allocated = measure(() -> {
+            long found = 0;
+            for (int i = 0; i < 2_000; i++)
+            {
+                final long key = i % 16;
+                cache.put(key, value);
+                found += cache.get(key, dst);
+            }
+            assertEquals(2_000L * value.length, found);
+        });
+        assertEquals(0, cache.stats().evictionCount(), "every read found its value");
+        assertTrue(allocated < SLACK_BYTES, "allocated " + allocated + " bytes in 2000 large put+get");
+    }
+
     @Test
     void longKeyPutAndCopyingGetAllocateNothing()
     {

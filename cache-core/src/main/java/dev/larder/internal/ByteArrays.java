@@ -9,6 +9,8 @@ final class ByteArrays
 {
     static final VarHandle LONG_NATIVE =
         MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    static final VarHandle INT_NATIVE =
+        MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
     static final VarHandle LONG_BIG_ENDIAN =
         MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 

@@ -48,6 +48,9 @@ final class Callbacks
     private final ByteBufferDirectBuffer keyView = new ByteBufferDirectBuffer();
     private final ByteBufferDirectBuffer valueView = new ByteBufferDirectBuffer();
     private long listenerFailures;
+    /** Chunks of the heads removed by the running operation: pairs of (generation, chunk count and check). */
+    private long[] orphans = new long[0];
+    private int orphanCount;
 
     /** @param listener told of every removal, or null */
     Callbacks(final Ring ring, final CallbackGuard guard, final RemovalListener listener)
@@ -103,20 +106,116 @@ final class Callbacks
         return listener != null;
     }
 
-    /** Tells the listener, if any, that the live record at {@code position} is leaving. */
+    /**
+     * Tells the listener, if any, that the live record at {@code position} is leaving. A chunk is
+     * internal: nobody hears of it. A large value's head is heard of with its key and an empty value
+     * (its bytes are in other segments, whose locks are not held), and its chunks are noted for
+     * removal once the lock is released ({@link #handOrphansTo}).
+     */
     void notifyRemoval(final int position, final RemovalCause cause)
     {
+        final Memory memory = ring.memory();
+        final int word = Entries.recordWord(memory, position);
+        if (Entries.isChunk(word))
+        {
+            return;
+        }
+        final boolean head = Entries.isHead(word);
+        if (listener == null && !head)
+        {
+            return;
+        }
+        final int keyLength = Entries.keyLength(memory, position);
+        final int recordLength = ring.checkRecord(position, HEADER_LENGTH + keyLength);
+        final int valueOffset = Entries.valueOffset(position, keyLength);
+        final int valueLength = ring.checkedValueLength(position, recordLength, keyLength);
+        if (head)
+        {
+            noteOrphans(valueOffset, valueLength);
+        }
         if (listener == null)
         {
             return;
         }
-        final Memory memory = ring.memory();
-        final int keyLength = Entries.keyLength(memory, position);
-        final int recordLength = ring.checkRecord(position, HEADER_LENGTH + keyLength);
         keyView.bindTo(memory.byteBuffer(), Entries.keyOffset(position), keyLength, false);
-        valueView.bindTo(memory.byteBuffer(), Entries.valueOffset(position, keyLength),
-            ring.checkedValueLength(position, recordLength, keyLength), false);
+        valueView.bindTo(memory.byteBuffer(), valueOffset, head ? 0 : valueLength, false);
         run(LISTENER, listener, valueView, cause);
+    }
+
+    /** Notes the chunks named by the head value at {@code offset}. */
+    private void noteOrphans(final int offset, final int length)
+    {
+        if (length != LargeValueDescriptor.LENGTH)
+        {
+            throw new IllegalStateException("corrupted segment: a large value's head of " + length + " bytes");
+        }
+        final Memory memory = ring.memory();
+        final int chunkLength = memory.getInt(offset + LargeValueDescriptor.CHUNK_LENGTH_OFFSET);
+        final int valueLength = memory.getInt(offset + LargeValueDescriptor.VALUE_LENGTH_OFFSET);
+        if (chunkLength <= 0 || valueLength < 0)
+        {
+            return; // nothing sound to remove; the chunks, if any, leave in ring order
+        }
+        if (orphanCount + 2 > orphans.length)
+        {
+            orphans = java.util.Arrays.copyOf(orphans, Math.max(8, orphans.length * 2));
+        }
+        orphans[orphanCount++] = memory.getLong(offset + LargeValueDescriptor.GENERATION_OFFSET);
+        orphans[orphanCount++] = KeyRef.countAndCheck(LargeValueDescriptor.chunkCount(valueLength, chunkLength),
+            memory.getInt(offset + LargeValueDescriptor.CHECK_OFFSET));
+    }
+
+    /** Hands the chunks noted by the operation ending now to its thread's key, to remove after the lock. */
+    void handOrphansTo(final KeyRef key)
+    {
+        for (int i = 0; i < orphanCount; i += 2)
+        {
+            key.addOrphans(orphans[i], orphans[i + 1]);
+        }
+        orphanCount = 0;
+    }
+
+    /** Forgets the chunks noted (by a clear, which empties every segment anyway). */
+    void dropOrphans()
+    {
+        orphanCount = 0;
+    }
+
+    /**
+     * Runs {@code reader} on a read-only view of a copy of a large value, under no lock (the copy
+     * is the caller's), guarded as {@link #read} is, the view emptied when the call returns. The
+     * caller ends its operation with {@link CallbackGuard#endOperation()}.
+     */
+    @SuppressWarnings("unchecked")
+    static <R> R readCopy(final CallbackGuard guard, final ValueReader<R> reader, final java.nio.ByteBuffer copy)
+    {
+        return (R)onCopy(guard, READER, reader, copy);
+    }
+
+    /** Lets an encoder write a large value into {@code copy}, as {@link #readCopy}, through a writable view. */
+    static void encodeCopy(final CallbackGuard guard, final ValueEncoder encoder, final java.nio.ByteBuffer copy)
+    {
+        onCopy(guard, ENCODER, encoder, copy);
+    }
+
+    private static Object onCopy(
+        final CallbackGuard guard, final int kind, final Object callback, final java.nio.ByteBuffer copy)
+    {
+        final ByteBufferDirectBuffer view = new ByteBufferDirectBuffer();
+        view.bindTo(copy, 0, copy.capacity(), kind == ENCODER);
+        final CallbackGuard.Scope scope = guard.enter(NAMES[kind]);
+        final Object result;
+        try
+        {
+            result = call(kind, callback, null, view, null);
+        }
+        finally
+        {
+            guard.exit(scope);
+            view.unbind();
+        }
+        guard.afterCallback(scope);
+        return result;
     }
 
     /** @return listener calls that threw */
@@ -140,7 +239,7 @@ final class Callbacks
         Object result = null;
         try
         {
-            result = call(kind, callback, value, cause);
+            result = call(kind, callback, keyView, value, cause);
         }
         catch (final Throwable ex)
         {
@@ -161,7 +260,8 @@ final class Callbacks
     }
 
     @SuppressWarnings("unchecked")
-    private Object call(final int kind, final Object callback, final DirectBuffer value, final RemovalCause cause)
+    private static Object call(
+        final int kind, final Object callback, final DirectBuffer key, final DirectBuffer value, final RemovalCause cause)
     {
         switch (kind)
         {
@@ -170,10 +270,10 @@ final class Callbacks
             case REMAPPER:
                 return ((Remapper)callback).remap(value);
             case ENCODER:
-                ((ValueEncoder)callback).encode(valueView, 0);
+                ((ValueEncoder)callback).encode((org.agrona.MutableDirectBuffer)value, 0);
                 return null;
             default:
-                ((RemovalListener)callback).onRemoval(keyView, value, cause);
+                ((RemovalListener)callback).onRemoval(key, value, cause);
                 return null;
         }
     }

@@ -39,6 +39,26 @@ final class Entries
         return (recordWord & FLAG_PADDING) != 0;
     }
 
+    /** @return true for a chunk of a large value (see {@link EntryDescriptor}) */
+    static boolean isChunk(final int recordWord)
+    {
+        return (recordWord & EntryDescriptor.FLAG_CHUNK) != 0;
+    }
+
+    /** @return true for the head of a large value (see {@link EntryDescriptor}) */
+    static boolean isHead(final int recordWord)
+    {
+        return (recordWord & EntryDescriptor.FLAG_HEAD) != 0;
+    }
+
+    /** Sets or clears the head flag of a live record, whose value is being rewritten in place. */
+    static void setHead(final Memory ring, final int position, final boolean head)
+    {
+        final int word = recordWord(ring, position);
+        ring.putInt(position + RECORD_WORD_OFFSET,
+            head ? word | EntryDescriptor.FLAG_HEAD : word & ~EntryDescriptor.FLAG_HEAD);
+    }
+
     static void markDeleted(final Memory ring, final int position)
     {
         ring.putInt(position + RECORD_WORD_OFFSET, recordWord(ring, position) | FLAG_DELETED);
@@ -49,21 +69,33 @@ final class Entries
         ring.putInt(position + RECORD_WORD_OFFSET, length | FLAG_PADDING);
     }
 
-    /** Writes a whole live header. */
+    /**
+     * Writes a whole live header.
+     *
+     * @param kind 0, {@link EntryDescriptor#FLAG_CHUNK} or {@link EntryDescriptor#FLAG_HEAD}
+     */
     static void writeHeader(
         final Memory ring,
         final int position,
         final int recordLength,
+        final int kind,
         final int tag,
         final long expireAt,
         final int keyLength,
-        final int valueLength)
+        final int valueLength,
+        final int chunkCheck)
     {
-        ring.putInt(position + RECORD_WORD_OFFSET, recordLength);
+        ring.putInt(position + RECORD_WORD_OFFSET, recordLength | kind);
         ring.putInt(position + HASH_TAG_OFFSET, tag);
         ring.putLong(position + EXPIRY_KEY_LENGTH_OFFSET, (expireAt << 16) | keyLength);
-        ring.putInt(position + EntryDescriptor.RESERVED_OFFSET, 0);
+        ring.putInt(position + EntryDescriptor.CHUNK_CHECK_OFFSET, chunkCheck);
         ring.putInt(position + VALUE_LENGTH_OFFSET, valueLength);
+    }
+
+    /** @return a chunk record's check (see {@link EntryDescriptor#CHUNK_CHECK_OFFSET}) */
+    static int chunkCheck(final Memory ring, final int position)
+    {
+        return ring.getInt(position + EntryDescriptor.CHUNK_CHECK_OFFSET);
     }
 
     static int tag(final Memory ring, final int position)

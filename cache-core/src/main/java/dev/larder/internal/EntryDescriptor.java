@@ -8,16 +8,16 @@ package dev.larder.internal;
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +-------------------------------------------------------------+-+-+-+
- *  |            record length (multiple of 8, header included)    |0|P|D|  0
- *  +-------------------------------------------------------------+-+-+-+
+ *  +-+-+-------------------------------------------------------+-+-+-+
+ *  |0|H|      record length (multiple of 8, header included)     |C|P|D|  0
+ *  +-+-+-------------------------------------------------------+-+-+-+
  *  |                   hash tag (high 32 bits of the key hash)          |  4
  *  +--------------------------------------------------------------------+
  *  |                                                                    |  8
  *  +    expire-at: ms since the cache's epoch, 0 = never (high 48 bits)  +
  *  |                                      |      key length (16 bits)   | 12
  *  +--------------------------------------------------------------------+
- *  |                      reserved (written as 0)                       | 16
+ *  |         chunk check (chunk records), 0 otherwise                   | 16
  *  +--------------------------------------------------------------------+
  *  |                         value length                               | 20
  *  +--------------------------------------------------------------------+
@@ -29,6 +29,13 @@ package dev.larder.internal;
  *   <li>D (bit 0 of the record word): deleted; the space waits for the ring head to reclaim it.</li>
  *   <li>P (bit 1): padding; only the record word is meaningful. Padding can be as short as 8
  *       bytes, which is why the record word comes first.</li>
+ *   <li>C (bit 2): a chunk of a large value: an internal record under a derived 8-byte key (the
+ *       chunk id), never matched by a user's key, never reported to a listener, never counted
+ *       as an entry. Its value is one slice of the large value's bytes.</li>
+ *   <li>H (bit 30): the head of a large value: the user's key, and as value a
+ *       {@link LargeValueDescriptor} naming the chunks. Records are at most a quarter of a ring of
+ *       at most 2^31 bytes, so lengths never reach bit 29 and bits 29 to 31 are free; bit 30 is
+ *       used. Both kinds live in the record word so that a record copied verbatim keeps its kind.</li>
  *   <li>The 64-bit word at 8 holds {@code expireAt << 16 | keyLength}.</li>
  *   <li>Value capacity = record length - header - key length; a new value that fits it is
  *       written in place.</li>
@@ -45,8 +52,12 @@ public final class EntryDescriptor
     static final int RECORD_WORD_OFFSET;
     static final int HASH_TAG_OFFSET;
     static final int EXPIRY_KEY_LENGTH_OFFSET;
-    /** Reserved, written as 0. (Access metadata lives in the index slot: {@link IndexDescriptor}.) */
-    static final int RESERVED_OFFSET;
+    /**
+     * A chunk's check: the check of its large value's head ({@link LargeValueDescriptor}), part of
+     * the chunk's identity with its id; 0 in other records. (Access metadata lives in the index
+     * slot: {@link IndexDescriptor}.)
+     */
+    static final int CHUNK_CHECK_OFFSET;
     static final int VALUE_LENGTH_OFFSET;
     /** Length of the header; key bytes start here. */
     static final int HEADER_LENGTH;
@@ -55,8 +66,12 @@ public final class EntryDescriptor
     static final int FLAG_DELETED = 1;
     /** Record word flag: the record is padding up to the end of the ring. */
     static final int FLAG_PADDING = 2;
-    /** Mask of the flag bits in the record word. */
-    static final int FLAGS_MASK = ALIGNMENT - 1;
+    /** Record word flag: the record is a chunk of a large value (an internal record). */
+    static final int FLAG_CHUNK = 4;
+    /** Record word flag: the record is the head of a large value. */
+    static final int FLAG_HEAD = 1 << 30;
+    /** Mask of the flag bits in the record word: the low three bits and {@link #FLAG_HEAD}. */
+    static final int FLAGS_MASK = ALIGNMENT - 1 | FLAG_HEAD;
 
     /** Largest key length (the key length field has 16 bits). */
     static final int MAX_KEY_LENGTH = 0xFFFF;
@@ -74,7 +89,7 @@ public final class EntryDescriptor
         offset += Integer.BYTES;
         EXPIRY_KEY_LENGTH_OFFSET = offset;
         offset += Long.BYTES;
-        RESERVED_OFFSET = offset;
+        CHUNK_CHECK_OFFSET = offset;
         offset += Integer.BYTES;
         VALUE_LENGTH_OFFSET = offset;
         offset += Integer.BYTES;

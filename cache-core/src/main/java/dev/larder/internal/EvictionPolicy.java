@@ -83,8 +83,8 @@ final class EvictionPolicy
      *
      * @param live the entries the segment holds
      * @return what to count: {@link SegmentStat#MOVES} for a second chance, {@link SegmentStat#EVICTIONS}
-     *     or {@link SegmentStat#EXPIRATIONS} for a removed entry, null for reclaimed padding or a
-     *     deleted record
+     *     or {@link SegmentStat#EXPIRATIONS} for a removed entry, {@link SegmentStat#CHUNK_EVICTIONS}
+     *     for a removed chunk of a large value, null for reclaimed padding or a deleted record
      */
     SegmentStat evictHead(final int live)
     {
@@ -111,20 +111,25 @@ final class EvictionPolicy
         callbacks.notifyRemoval(position, expired ? RemovalCause.EXPIRED : RemovalCause.EVICTED);
         index.delete(slot);
         ring.reclaimHead(recordLength);
-        return expired ? SegmentStat.EXPIRATIONS : SegmentStat.EVICTIONS;
+        return Entries.isChunk(word) ? SegmentStat.CHUNK_EVICTIONS :
+            expired ? SegmentStat.EXPIRATIONS : SegmentStat.EVICTIONS;
     }
 
     /**
      * Removes the record of the entry whose slot value an insertion at the probe limit has just
      * overwritten ({@link SlotIndex#insert}); the listener hears of it as an eviction.
+     *
+     * @return true when the record was a chunk of a large value
      */
-    void evictDisplaced(final long slotValue)
+    boolean evictDisplaced(final long slotValue)
     {
         final Memory memory = ring.memory();
         final int position = ring.checkedPosition(slotValue);
         ring.checkRecord(position, HEADER_LENGTH + Entries.keyLength(memory, position));
         callbacks.notifyRemoval(position, RemovalCause.EVICTED);
+        final boolean chunk = Entries.isChunk(Entries.recordWord(memory, position));
         Entries.markDeleted(memory, position);
+        return chunk;
     }
 
     /** @return true to give the live, unexpired head entry a second chance; a kept one counts as a move */

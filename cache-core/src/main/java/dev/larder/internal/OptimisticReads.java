@@ -36,6 +36,13 @@ abstract class OptimisticReads
 {
     /** Destination of a read that returns a new array (see {@link KeyRef#takeCopy()}). */
     static final Object ALLOCATE = new Object();
+    /**
+     * Result of a read that found a large value's head: the head's fields are in the key
+     * ({@link KeyRef#headGeneration} and friends), and {@link LargeValues} reads the chunks.
+     */
+    static final int LARGE = -3;
+    /** What the array and reader results are for {@link #LARGE}: compared by identity. */
+    static final byte[] LARGE_VALUE = new byte[0];
 
     /** Optimistic attempts before a read takes the lock. */
     private static final int OPTIMISTIC_ATTEMPTS = 2;
@@ -83,9 +90,9 @@ abstract class OptimisticReads
      *
      * @param dst    a {@code byte[]} or {@code MutableDirectBuffer}
      * @param record false for a peek: no statistics, no access-metadata update
-     * @return the value's length, or -1 when absent or expired
+     * @return the value's length, -1 when absent or expired, or {@link #LARGE}
      */
-    public final int get(
+    final int get(
         final KeyRef key, final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
     {
         return read(key, dst, dstOffset, dstCapacity, record);
@@ -97,21 +104,23 @@ abstract class OptimisticReads
      * @param record false for a peek: no statistics, no access-metadata update
      * @return a copy of the value, or null when absent or expired
      */
-    public final byte[] get(final KeyRef key, final boolean record)
+    final byte[] get(final KeyRef key, final boolean record)
     {
         final int length = read(key, ALLOCATE, 0, Integer.MAX_VALUE, record);
         final byte[] value = key.takeCopy();
-        return length < 0 ? null : value;
+        return length == LARGE ? LARGE_VALUE : length < 0 ? null : value;
     }
 
     /**
      * Lock-free unless a writer is at work on this segment.
      *
-     * @return true when a live entry exists; no statistics, no access-metadata update
+     * @return true when a live entry exists (for a large value: its head); no statistics, no
+     *     access-metadata update
      */
-    public final boolean contains(final KeyRef key)
+    final boolean contains(final KeyRef key)
     {
-        return read(key, null, 0, -1, false) >= 0;
+        final int found = read(key, null, 0, -1, false);
+        return found >= 0 || found == LARGE;
     }
 
     /**
@@ -119,8 +128,9 @@ abstract class OptimisticReads
      *
      * @param dst    a {@code byte[]} or {@code MutableDirectBuffer} to copy into when the value fits,
      *               {@link #ALLOCATE}, or null to only look the key up
-     * @param record false for a peek: no statistics, no access-metadata update
-     * @return the value's length, or -1 when absent or expired
+     * @param record false for a peek: no statistics, no access-metadata update; a chunk's read
+     *               (its key says so) marks access when true, but never counts
+     * @return the value's length, -1 when absent or expired, or {@link #LARGE} (counted by {@link LargeValues})
      */
     final int read(
         final KeyRef key, final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
@@ -139,7 +149,8 @@ abstract class OptimisticReads
                 guard.endOperation(); // a Ticker that closed the cache: the memory is freed once we are out
                 throw ex;
             }
-            gate.exit(stripe, result == RETRY || !record ? ReadGate.EXIT : result >= 0 ? ReadGate.HIT : ReadGate.MISS);
+            gate.exit(stripe, result == RETRY || result == LARGE || !record || key.isChunk() ? ReadGate.EXIT :
+                result >= 0 ? ReadGate.HIT : ReadGate.MISS);
             if (result != RETRY)
             {
                 return result;
@@ -169,7 +180,23 @@ abstract class OptimisticReads
         }
     }
 
-    /** @return the value length, -1 when absent, or {@link SlotIndex#RETRY} when the read must take the lock */
+    /**
+     * Leaves the fields of the head value at {@code offset} in the key; a lock-free reader checks
+     * the version before it trusts them.
+     */
+    final void readHead(final KeyRef key, final int offset)
+    {
+        final Memory memory = ring.memory();
+        key.headGeneration = memory.getLong(offset + LargeValueDescriptor.GENERATION_OFFSET);
+        key.headValueLength = memory.getInt(offset + LargeValueDescriptor.VALUE_LENGTH_OFFSET);
+        key.headChunkLength = memory.getInt(offset + LargeValueDescriptor.CHUNK_LENGTH_OFFSET);
+        key.headCheck = memory.getInt(offset + LargeValueDescriptor.CHECK_OFFSET);
+    }
+
+    /**
+     * @return the value length, -1 when absent, {@link #LARGE}, or {@link SlotIndex#RETRY} when the
+     *     read must take the lock
+     */
     private int tryRead(
         final KeyRef key, final Object dst, final int dstOffset, final int dstCapacity, final boolean record)
     {
@@ -194,7 +221,20 @@ abstract class OptimisticReads
                 {
                     continue;
                 }
-                copyValue(key, Entries.valueOffset(position, key.length()), valueLength, dst, dstOffset, dstCapacity);
+                final int valueOffset = Entries.valueOffset(position, key.length());
+                if (Entries.isHead(Entries.recordWord(ring.memory(), position)))
+                {
+                    if (valueLength != LargeValueDescriptor.LENGTH)
+                    {
+                        continue;
+                    }
+                    readHead(key, valueOffset);
+                    valueLength = LARGE;
+                }
+                else
+                {
+                    copyValue(key, valueOffset, valueLength, dst, dstOffset, dstCapacity);
+                }
             }
             if (!validate(stamp))
             {

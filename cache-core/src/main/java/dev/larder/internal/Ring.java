@@ -198,11 +198,17 @@ final class Ring
     // Records
     // ------------------------------------------------------------------------------------------
 
-    /** Writes a live record's header and key; its value follows at {@link Entries#valueOffset}. */
+    /**
+     * Writes a live record's header and key; its value follows at {@link Entries#valueOffset}.
+     *
+     * @param kind 0, or the head flag for a large value's head; a chunk key makes a chunk record
+     */
     void writeRecord(
-        final int position, final int recordLength, final KeyRef key, final long expireAt, final int valueLength)
+        final int position, final int recordLength, final KeyRef key, final long expireAt, final int valueLength,
+        final int kind)
     {
-        Entries.writeHeader(memory, position, recordLength, key.tag(), expireAt, key.length(), valueLength);
+        Entries.writeHeader(memory, position, recordLength, key.isChunk() ? EntryDescriptor.FLAG_CHUNK : kind,
+            key.tag(), expireAt, key.length(), valueLength, key.isChunk() ? key.chunkCheck() : 0);
         key.writeTo(memory, Entries.keyOffset(position));
     }
 
@@ -271,12 +277,13 @@ final class Ring
         return live;
     }
 
-    /** Adds copies of the keys of the live records unexpired at {@code now}, oldest first. */
+    /** Adds copies of the keys of the live user records (not chunks) unexpired at {@code now}, oldest first. */
     void copyKeys(final List<byte[]> keys, final long now)
     {
         forEachLive(keys, (list, position) ->
         {
-            if (!Expiry.isExpired(Entries.expireAt(memory, position), now))
+            if (!Entries.isChunk(Entries.recordWord(memory, position)) &&
+                !Expiry.isExpired(Entries.expireAt(memory, position), now))
             {
                 list.add(copy(Entries.keyOffset(position), Entries.keyLength(memory, position)));
             }

@@ -37,6 +37,9 @@ import java.util.List;
  */
 public final class Segment extends OptimisticReads
 {
+    /** What {@link #compute} returns when the key holds a large value, which compute does not take. */
+    public static final int COMPUTE_REFUSED_LARGE = -2;
+
     private final Callbacks callbacks;
     private final EvictionPolicy policy;
     /**
@@ -44,7 +47,10 @@ public final class Segment extends OptimisticReads
      * the cells of the gauges (entries, ring bytes used, listener failures) are filled when read.
      */
     private final long[] counts = new long[SegmentStat.values().length];
+    /** Live records: entries and chunks of large values. */
     private int live;
+    /** Live chunk records, which are not entries. */
+    private int liveChunks;
 
     /** A segment of its own, with no listener, for tests. */
     Segment(final Memory ring, final Memory index, final MillisClock clock)
@@ -102,7 +108,7 @@ public final class Segment extends OptimisticReads
         }
         finally
         {
-            endWrite();
+            end(key);
         }
     }
 
@@ -110,15 +116,35 @@ public final class Segment extends OptimisticReads
      * Hands a read-only view of the value to {@code reader}, under the lock.
      *
      * @param record false for a peek: no statistics, no access-metadata update
-     * @return what the reader returned, or null when absent or expired (the reader is not called)
+     * @return what the reader returned, null when absent or expired (the reader is not called), or
+     *     {@link #LARGE_VALUE} for a large value's head (its fields in the key)
      */
-    public synchronized <R> R read(final KeyRef key, final ValueReader<R> reader, final boolean record)
+    @SuppressWarnings("unchecked")
+    synchronized <R> R read(final KeyRef key, final ValueReader<R> reader, final boolean record)
     {
         ensureOpen();
         try
         {
             final int valueLength = findForRead(key, record);
+            if (valueLength == LARGE)
+            {
+                return (R)(Object)LARGE_VALUE;
+            }
             return valueLength < 0 ? null : callbacks.read(reader, index.foundValueOffset(key), valueLength);
+        }
+        finally
+        {
+            end(key);
+        }
+    }
+
+    /** Counts the hit or miss of a large value's read, which {@link LargeValues} decides after the chunks. */
+    synchronized void countRead(final boolean hit)
+    {
+        ensureOpen();
+        try
+        {
+            count(hit ? SegmentStat.HITS : SegmentStat.MISSES);
         }
         finally
         {
@@ -132,22 +158,23 @@ public final class Segment extends OptimisticReads
      * @param ttlOut receives the remaining ms, or {@link Long#MAX_VALUE} for no expiry, at index 0
      * @return a copy of the value, or null when absent or expired
      */
-    public synchronized byte[] peekEntry(final KeyRef key, final long[] ttlOut)
+    synchronized byte[] peekEntry(final KeyRef key, final long[] ttlOut)
     {
         ensureOpen();
         try
         {
             final int valueLength = findForRead(key, false);
-            if (valueLength < 0)
+            if (valueLength == LARGE || valueLength < 0)
             {
-                return null;
+                ttlOut[0] = valueLength == LARGE ? expiry.remaining(index.foundExpireAt()) : 0;
+                return valueLength == LARGE ? LARGE_VALUE : null;
             }
             ttlOut[0] = expiry.remaining(index.foundExpireAt());
             return ring.copy(index.foundValueOffset(key), valueLength);
         }
         finally
         {
-            endWrite();
+            end(key);
         }
     }
 
@@ -163,7 +190,7 @@ public final class Segment extends OptimisticReads
         }
         finally
         {
-            endWrite();
+            end(key);
         }
     }
 
@@ -178,9 +205,26 @@ public final class Segment extends OptimisticReads
      * @return true when the value was stored; false when the mode forbade it or the entry is too
      *     large (counted as a rejection; nothing changes)
      */
-    public synchronized boolean put(
+    public boolean put(
         final KeyRef key, final Object value, final int valueOffset, final int valueLength, final long ttlMillis,
         final PutMode mode)
+    {
+        return put(key, value, valueOffset, valueLength, ttlMillis, mode, 0);
+    }
+
+    /**
+     * Stores the head of a large value ({@link LargeValueDescriptor}) whose chunks are written; see
+     * {@link #put}.
+     */
+    boolean putHead(final KeyRef key, final byte[] head, final long ttlMillis, final PutMode mode)
+    {
+        return put(key, head, 0, head.length, ttlMillis, mode, EntryDescriptor.FLAG_HEAD);
+    }
+
+    /** @param kind 0, or {@link EntryDescriptor#FLAG_HEAD} */
+    private synchronized boolean put(
+        final KeyRef key, final Object value, final int valueOffset, final int valueLength, final long ttlMillis,
+        final PutMode mode, final int kind)
     {
         ensureOpen();
         try
@@ -195,12 +239,89 @@ public final class Segment extends OptimisticReads
             {
                 return false;
             }
-            store(key, slot, value, valueOffset, valueLength, expiry.expireAt(ttlMillis));
+            store(key, slot, value, valueOffset, valueLength, expiry.expireAt(ttlMillis), kind);
             return true;
         }
         finally
         {
-            endWrite();
+            end(key);
+        }
+    }
+
+    /**
+     * Appends a chunk of a large value under its derived key (see {@link LargeValues}); nothing is
+     * counted but the bytes it takes.
+     *
+     * @return false when the chunk id is already taken (which a fresh generation makes impossible)
+     */
+    synchronized boolean putChunk(final KeyRef chunkKey, final Object value, final int valueOffset,
+        final int valueLength)
+    {
+        ensureOpen();
+        try
+        {
+            if (index.find(chunkKey) != NOT_FOUND)
+            {
+                return false;
+            }
+            append(chunkKey, value, valueOffset, valueLength, 0, 0);
+            liveChunks++;
+            return true;
+        }
+        finally
+        {
+            end(chunkKey);
+        }
+    }
+
+    /** Removes a chunk of a large value, if it is still there; nothing is counted or heard of. */
+    synchronized void removeChunk(final KeyRef chunkKey)
+    {
+        ensureOpen();
+        try
+        {
+            final int slot = index.find(chunkKey);
+            if (slot != NOT_FOUND)
+            {
+                unlink(slot, index.foundPosition());
+            }
+        }
+        finally
+        {
+            end(chunkKey);
+        }
+    }
+
+    /**
+     * Removes the head of a large value of which a chunk is missing, if the key still holds that
+     * generation: an eviction, heard of and counted as one.
+     *
+     * @return true when removed; false when the key holds something else now (a read should retry)
+     */
+    synchronized boolean removeBrokenHead(final KeyRef key, final long generation)
+    {
+        ensureOpen();
+        try
+        {
+            final int slot = findLive(key);
+            final int position = index.foundPosition();
+            if (slot == NOT_FOUND || !Entries.isHead(Entries.recordWord(ring.memory(), position)) ||
+                index.foundValueLength(key) != LargeValueDescriptor.LENGTH)
+            {
+                return false;
+            }
+            readHead(key, index.foundValueOffset(key));
+            if (key.headGeneration != generation)
+            {
+                return false;
+            }
+            removeEntry(slot, position, RemovalCause.EVICTED);
+            count(SegmentStat.EVICTIONS);
+            return true;
+        }
+        finally
+        {
+            end(key);
         }
     }
 
@@ -210,7 +331,9 @@ public final class Segment extends OptimisticReads
      *
      * @param ttlMillis time to live of a new value, or 0 for none
      * @return 1 when the key now has a value, 0 when it has none, -1 when the new value was too
-     *     large (rejected and counted, as by {@link #put}; the entry is unchanged)
+     *     large (rejected and counted, as by {@link #put}; the entry is unchanged), or
+     *     {@link #COMPUTE_REFUSED_LARGE} when the current value is a large value (rejected and
+     *     counted; {@code remapper} is not called)
      */
     public synchronized int compute(final KeyRef key, final Remapper remapper, final long ttlMillis)
     {
@@ -219,6 +342,11 @@ public final class Segment extends OptimisticReads
         {
             final int slot = findLive(key);
             final int position = index.foundPosition();
+            if (slot != NOT_FOUND && Entries.isHead(Entries.recordWord(ring.memory(), position)))
+            {
+                count(SegmentStat.REJECTIONS);
+                return COMPUTE_REFUSED_LARGE;
+            }
             final Object result = slot == NOT_FOUND ? callbacks.remap(remapper, -1, 0) :
                 callbacks.remap(remapper, index.foundValueOffset(key), index.foundValueLength(key));
             if (result == Remapper.KEEP)
@@ -241,12 +369,12 @@ public final class Segment extends OptimisticReads
                 count(SegmentStat.REJECTIONS);
                 return -1;
             }
-            store(key, slot, result, 0, valueLength, expiry.expireAt(ttlMillis));
+            store(key, slot, result, 0, valueLength, expiry.expireAt(ttlMillis), 0);
             return 1;
         }
         finally
         {
-            endWrite();
+            end(key);
         }
     }
 
@@ -267,7 +395,7 @@ public final class Segment extends OptimisticReads
         }
         finally
         {
-            endWrite();
+            end(key);
         }
     }
 
@@ -292,7 +420,7 @@ public final class Segment extends OptimisticReads
         }
         finally
         {
-            endWrite();
+            end(key);
         }
     }
 
@@ -318,7 +446,9 @@ public final class Segment extends OptimisticReads
                 index.clear();
                 ring.clear();
                 policy.clear();
+                callbacks.dropOrphans();
                 live = 0;
+                liveChunks = 0;
             }
             finally
             {
@@ -352,7 +482,7 @@ public final class Segment extends OptimisticReads
         synchronized (this)
         {
             ensureOpen();
-            counts[SegmentStat.ENTRIES.ordinal()] = live;
+            counts[SegmentStat.ENTRIES.ordinal()] = live - liveChunks;
             counts[SegmentStat.RING_USED.ordinal()] = ring.used();
             counts[SegmentStat.LISTENER_FAILURES.ordinal()] = callbacks.listenerFailures();
             for (int stat = 0; stat < counts.length; stat++)
@@ -382,6 +512,18 @@ public final class Segment extends OptimisticReads
     public int maxKeyPlusValue()
     {
         return ring.maxRecordLength() - HEADER_LENGTH;
+    }
+
+    /** @return the live chunk records of large values, for tests. */
+    public synchronized int liveChunks()
+    {
+        return liveChunks;
+    }
+
+    /** @return the bytes of this segment's ring. */
+    public int ringSize()
+    {
+        return ring.size();
     }
 
     /** @return the most live entries the index holds before the segment evicts. */
@@ -416,14 +558,16 @@ public final class Segment extends OptimisticReads
      * Finds a live entry for a read; with {@code record}, counts a hit (refreshing the entry's
      * access mark) or a miss.
      *
-     * @return the value's checked length, or -1 when absent
+     * @return the value's checked length, -1 when absent, or {@link #LARGE} for a large value's
+     *     head (its fields left in the key; not counted: {@link LargeValues} counts the whole read)
      */
     private int findForRead(final KeyRef key, final boolean record)
     {
         final int slot = findLive(key);
-        if (record)
+        if (record && !key.isChunk() &&
+            (slot == NOT_FOUND || !Entries.isHead(Entries.recordWord(ring.memory(), index.foundPosition()))))
         {
-            count(slot == NOT_FOUND ? SegmentStat.MISSES : SegmentStat.HITS);
+            count(slot == NOT_FOUND ? SegmentStat.MISSES : SegmentStat.HITS); // a large value counts when read whole
         }
         if (slot == NOT_FOUND)
         {
@@ -433,7 +577,17 @@ public final class Segment extends OptimisticReads
         {
             index.markAccessedLocked(slot, policy.epoch());
         }
-        return index.foundValueLength(key);
+        final int valueLength = index.foundValueLength(key);
+        if (Entries.isHead(Entries.recordWord(ring.memory(), index.foundPosition())))
+        {
+            if (valueLength != LargeValueDescriptor.LENGTH)
+            {
+                throw new IllegalStateException("corrupted segment: a large value's head of " + valueLength + " bytes");
+            }
+            readHead(key, index.foundValueOffset(key));
+            return LARGE;
+        }
+        return valueLength;
     }
 
     /** Tells the listener, then removes a live entry from the index and marks its record deleted. */
@@ -447,8 +601,19 @@ public final class Segment extends OptimisticReads
     {
         beginWrite();
         index.delete(slot);
+        if (Entries.isChunk(Entries.recordWord(ring.memory(), position)))
+        {
+            liveChunks--;
+        }
         Entries.markDeleted(ring.memory(), position);
         live--;
+    }
+
+    /** The last step of a keyed locked call: hands over the chunks to remove, then ends the write. */
+    private void end(final KeyRef key)
+    {
+        callbacks.handOrphansTo(key);
+        endWrite();
     }
 
     /**
@@ -457,7 +622,7 @@ public final class Segment extends OptimisticReads
      */
     private void store(
         final KeyRef key, final int slot, final Object value, final int valueOffset, final int valueLength,
-        final long expireAt)
+        final long expireAt, final int kind)
     {
         if (slot != NOT_FOUND)
         {
@@ -467,12 +632,13 @@ public final class Segment extends OptimisticReads
             if (valueLength <= Entries.valueCapacity(index.foundRecordLength(), key.length()))
             {
                 overwriteInPlace(slot, position, key.length(), value, valueOffset, valueLength, expireAt);
+                Entries.setHead(ring.memory(), position, kind == EntryDescriptor.FLAG_HEAD);
                 count(SegmentStat.PUTS);
                 return;
             }
             unlink(slot, position);
         }
-        append(key, value, valueOffset, valueLength, expireAt);
+        append(key, value, valueOffset, valueLength, expireAt, kind);
         count(SegmentStat.PUTS);
     }
 
@@ -497,9 +663,14 @@ public final class Segment extends OptimisticReads
         index.markAccessedLocked(slot, policy.epoch());
     }
 
-    /** Appends a new record at the tail, making room first, and indexes it. */
+    /**
+     * Appends a new record at the tail, making room first, and indexes it.
+     *
+     * @param kind 0, or {@link EntryDescriptor#FLAG_HEAD}; a chunk's key makes a chunk record
+     */
     private void append(
-        final KeyRef key, final Object value, final int valueOffset, final int valueLength, final long expireAt)
+        final KeyRef key, final Object value, final int valueOffset, final int valueLength, final long expireAt,
+        final int kind)
     {
         final int recordLength = (int)EntryDescriptor.recordLength(key.length(), valueLength);
         beginWrite();
@@ -513,16 +684,23 @@ public final class Segment extends OptimisticReads
             evictHead();
         }
         final int position = ring.reserve(recordLength);
-        ring.writeRecord(position, recordLength, key, expireAt, valueLength);
+        ring.writeRecord(position, recordLength, key, expireAt, valueLength, kind);
         callbacks.writeValue(Entries.valueOffset(position, key.length()), value, valueOffset, valueLength);
         ring.commit(recordLength);
         final long displaced = index.insert(key.tag(), position, policy.epoch());
         if (displaced != IndexDescriptor.EMPTY)
         {
-            policy.evictDisplaced(displaced);
             live--;
-            count(SegmentStat.EVICTIONS);
-            count(SegmentStat.COLLISION_EVICTIONS);
+            if (policy.evictDisplaced(displaced))
+            {
+                liveChunks--;
+                count(SegmentStat.CHUNK_EVICTIONS);
+            }
+            else
+            {
+                count(SegmentStat.EVICTIONS);
+                count(SegmentStat.COLLISION_EVICTIONS);
+            }
         }
         live++;
         policy.afterInsert(live, index.maxEntries(), ring.size(), ring.used());
@@ -536,6 +714,7 @@ public final class Segment extends OptimisticReads
         {
             count(outcome);
             live -= outcome == SegmentStat.MOVES ? 0 : 1;
+            liveChunks -= outcome == SegmentStat.CHUNK_EVICTIONS ? 1 : 0;
         }
     }
 
@@ -557,12 +736,22 @@ public final class Segment extends OptimisticReads
     public synchronized void verifyInvariants()
     {
         ensureOpen();
-        final int liveRecords = ring.forEachLive(index, SlotIndex::slotOf);
+        final int[] chunks = new int[1];
+        final int liveRecords = ring.forEachLive(index, (slots, position) ->
+        {
+            slots.slotOf(position);
+            chunks[0] += Entries.isChunk(Entries.recordWord(ring.memory(), position)) ? 1 : 0;
+        });
         final int indexed = index.verify();
         if (liveRecords != live || indexed != live)
         {
             throw new IllegalStateException("counters disagree: live=" + live + ", liveRecords=" + liveRecords +
                 ", indexed=" + indexed);
+        }
+        if (chunks[0] != liveChunks)
+        {
+            throw new IllegalStateException("chunk counters disagree: liveChunks=" + liveChunks + ", chunkRecords=" +
+                chunks[0]);
         }
         verifyVersion();
     }

@@ -15,5 +15,7 @@ public enum SegmentStat
     ENTRIES,
     RING_USED,
     LISTENER_FAILURES,
-    COLLISION_EVICTIONS
+    COLLISION_EVICTIONS,
+    /** Chunks of large values evicted by ring order or displaced by a collision (internal records). */
+    CHUNK_EVICTIONS
 }

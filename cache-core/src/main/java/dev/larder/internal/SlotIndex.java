@@ -139,7 +139,8 @@ final class SlotIndex
     /**
      * The probe both lookups share: from the key's home slot until an empty slot, an entry less
      * displaced than the distance walked, or the probe limit; comparing the tag, then the key
-     * length, then every key byte.
+     * length, then the record kind (a chunk's key matches chunks only, a user's key never does), then
+     * every key byte, then, for a chunk, its check.
      *
      * @param locked true under the lock: a bad offset is corruption, and throws; false without it:
      *               a bad offset or an expired match is {@link #RETRY}
@@ -175,7 +176,9 @@ final class SlotIndex
                     {
                         return locked ? ring.checkRecord(at, HEADER_LENGTH + keyLength) : RETRY; // so does checkRecord
                     }
-                    if (key.matches(records, Entries.keyOffset(at)))
+                    if (Entries.isChunk(Entries.recordWord(records, at)) == key.isChunk() &&
+                        key.matches(records, Entries.keyOffset(at)) &&
+                        (!key.isChunk() || Entries.chunkCheck(records, at) == key.chunkCheck()))
                     {
                         return !locked && expiry.isExpired(Entries.expireAtOf(expiryKeyLength)) ? RETRY :
                             (long)slot << 32 | at;

@@ -15,17 +15,10 @@ class DescriptorLayoutTest
             {EntryDescriptor.RECORD_WORD_OFFSET, Integer.BYTES},
             {EntryDescriptor.HASH_TAG_OFFSET, Integer.BYTES},
             {EntryDescriptor.EXPIRY_KEY_LENGTH_OFFSET, Long.BYTES},
-            {EntryDescriptor.RESERVED_OFFSET, Integer.BYTES},
+            {EntryDescriptor.CHUNK_CHECK_OFFSET, Integer.BYTES},
             {EntryDescriptor.VALUE_LENGTH_OFFSET, Integer.BYTES},
         };
-        int expected = 0;
-        for (final int[] field : fields)
-        {
-            assertEquals(expected, field[0], "fields must be contiguous");
-            assertEquals(0, field[0] % field[1], "field at " + field[0] + " must be aligned to its size");
-            expected += field[1];
-        }
-        assertEquals(expected, EntryDescriptor.HEADER_LENGTH);
+        assertEquals(contiguousAndAligned(fields), EntryDescriptor.HEADER_LENGTH);
         assertEquals(24, EntryDescriptor.HEADER_LENGTH);
         assertEquals(0, EntryDescriptor.HEADER_LENGTH % EntryDescriptor.ALIGNMENT);
         assertEquals(0, EntryDescriptor.RECORD_WORD_OFFSET, "padding records need the record word first");
@@ -38,12 +31,41 @@ class DescriptorLayoutTest
     }
 
     @Test
-    void flagsFitInTheAlignmentBitsOfTheRecordLength()
+    void flagsFitInTheBitsARecordLengthNeverUses()
     {
-        assertEquals(EntryDescriptor.ALIGNMENT - 1, EntryDescriptor.FLAGS_MASK);
-        assertTrue((EntryDescriptor.FLAG_DELETED & EntryDescriptor.FLAGS_MASK) == EntryDescriptor.FLAG_DELETED);
-        assertTrue((EntryDescriptor.FLAG_PADDING & EntryDescriptor.FLAGS_MASK) == EntryDescriptor.FLAG_PADDING);
-        assertEquals(0, EntryDescriptor.FLAG_DELETED & EntryDescriptor.FLAG_PADDING);
+        final int[] flags = {EntryDescriptor.FLAG_DELETED, EntryDescriptor.FLAG_PADDING, EntryDescriptor.FLAG_CHUNK,
+            EntryDescriptor.FLAG_HEAD};
+        int all = 0;
+        for (final int flag : flags)
+        {
+            assertEquals(1, Integer.bitCount(flag), "one bit per flag");
+            assertEquals(0, all & flag, "flags must not overlap");
+            all |= flag;
+        }
+        assertEquals(EntryDescriptor.FLAGS_MASK, all);
+        assertEquals(EntryDescriptor.ALIGNMENT - 1, EntryDescriptor.FLAGS_MASK & (EntryDescriptor.ALIGNMENT - 1));
+        // the largest record is a quarter of the largest ring: its length never reaches a high flag
+        final int largestRecord = Ring.maxRecordLength(Integer.MAX_VALUE & -EntryDescriptor.ALIGNMENT);
+        assertEquals(0, largestRecord & EntryDescriptor.FLAGS_MASK);
+        assertTrue(Integer.highestOneBit(largestRecord) < EntryDescriptor.FLAG_HEAD);
+        assertEquals(largestRecord, Entries.recordLength(largestRecord | EntryDescriptor.FLAGS_MASK));
+    }
+
+    @Test
+    void largeValueHeadFieldsAreContiguousAlignedAndSumToItsLength()
+    {
+        final int[][] fields = {
+            {LargeValueDescriptor.GENERATION_OFFSET, Long.BYTES},
+            {LargeValueDescriptor.VALUE_LENGTH_OFFSET, Integer.BYTES},
+            {LargeValueDescriptor.CHUNK_LENGTH_OFFSET, Integer.BYTES},
+            {LargeValueDescriptor.CHECK_OFFSET, Integer.BYTES},
+            {LargeValueDescriptor.RESERVED_OFFSET, Integer.BYTES},
+        };
+        assertEquals(contiguousAndAligned(fields), LargeValueDescriptor.LENGTH);
+        assertEquals(24, LargeValueDescriptor.LENGTH);
+        assertEquals(3, LargeValueDescriptor.chunkCount(201, 100));
+        assertEquals(2, LargeValueDescriptor.chunkCount(200, 100));
+        assertEquals(21_474_837, LargeValueDescriptor.chunkCount(Integer.MAX_VALUE, 100));
     }
 
     @Test
@@ -114,5 +136,21 @@ class DescriptorLayoutTest
         assertEquals(999, IndexDescriptor.home(-1, 1000));
         assertEquals(500, IndexDescriptor.home(Integer.MIN_VALUE, 1000));
         assertEquals(3, IndexDescriptor.maxEntries(4));
+    }
+
+    /**
+     * @param fields pairs of (offset, length), in order
+     * @return the length they sum to, once checked contiguous and each aligned to its length
+     */
+    private static int contiguousAndAligned(final int[][] fields)
+    {
+        int expected = 0;
+        for (final int[] field : fields)
+        {
+            assertEquals(expected, field[0], "fields must be contiguous");
+            assertEquals(0, field[0] % field[1], "field at " + field[0] + " must be aligned to its size");
+            expected += field[1];
+        }
+        return expected;
     }
 }

@@ -97,6 +97,16 @@ class ExamplesTest
     }
 
     @Test
+    void largeValues() throws Exception
+    {
+        final String output = run(LargeValuesExample::main);
+        assertTrue(output.contains("20 MiB stored: true"), output);
+        assertTrue(output.contains("read back: 20971520 bytes, equal: true"), output);
+        assertTrue(output.contains("reader saw 20971520 bytes"), output);
+        assertTrue(output.contains("too large stored: false; rejections: 1; entries: 1"), output);
+    }
+
+    @Test
     void demoAtSmallScale() throws Exception
     {
         System.setProperty("demo.entries", "20000");
