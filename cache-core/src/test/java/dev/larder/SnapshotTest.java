@@ -406,8 +406,10 @@ class SnapshotTest
     {
         final Path file = Files.write(dir.resolve("foreign.snap"), "PK\u0003\u0004 this is a zip file, not a snapshot".getBytes());
         assertRefused(file, "cannot load the snapshot " + file + ": not a Larder snapshot: it does not start with \"LARDERSN\"");
-        final Path tiny = Files.write(dir.resolve("tiny.snap"), new byte[] {'L'});
+        final Path tiny = Files.write(dir.resolve("tiny.snap"), new byte[] {'X'});
         assertRefused(tiny, "cannot load the snapshot " + tiny + ": not a Larder snapshot: it does not start with \"LARDERSN\"");
+        final Path prefix = Files.write(dir.resolve("prefix.snap"), "LARD".getBytes());
+        assertRefused(prefix, "cannot load the snapshot " + prefix + ": truncated: the file has 4 bytes, the header alone needs 64");
     }
 
     @Test

@@ -213,6 +213,10 @@ public final class SnapshotReader
         final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(LITTLE_ENDIAN);
         header.limit((int)Math.min(HEADER_LENGTH, size));
         readFully(header, "the header");
+        if (size < Long.BYTES && isMagicPrefix(header, (int)size))
+        {
+            throw truncated("the file has " + size + " bytes, the header alone needs " + HEADER_LENGTH);
+        }
         if (size < Long.BYTES || header.getLong(MAGIC_OFFSET) != MAGIC)
         {
             throw new SnapshotException(file, "not a Larder snapshot: it does not start with \"LARDERSN\"");
@@ -238,6 +242,18 @@ public final class SnapshotReader
                 ", hashFunction=" + hash);
         }
         return sections;
+    }
+
+    private static boolean isMagicPrefix(final ByteBuffer header, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (header.get(i) != (byte)(MAGIC >>> 8 * i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void readTrailer(final int sections, final long entries, final long payloadBytes) throws IOException
