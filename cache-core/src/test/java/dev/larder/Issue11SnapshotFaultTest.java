@@ -89,41 +89,56 @@ class Issue11SnapshotFaultTest
         }
         final byte[] bytes = Files.readAllBytes(small);
         final Path file = dir.resolve("flipped.snap");
-        for (int bit = 0; bit < bytes.length * 8; bit++)
+        Files.write(file, bytes);
+        try (FileChannel channel = FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE))
         {
-            final byte[] damaged = bytes.clone();
-            damaged[bit / 8] ^= (byte)(1 << (bit % 8));
-            Files.write(file, damaged);
-            // the reader alone, without building a cache per bit: the builder path is the other tests'
-            final SnapshotException thrown = assertThrows(SnapshotException.class, () -> SnapshotReader.load(file,
-                () -> SnapshotTest.WALL_START, Long.MAX_VALUE, (buffer, ko, kl, vo, vl, ttl, kind, reserved) -> true),
-                "bit " + bit);
-            assertTrue(thrown.getMessage().startsWith("cannot load the snapshot " + file + ": "), thrown.getMessage());
+            for (int bit = 0; bit < bytes.length * 8; bit++)
+            {
+                final int at = bit / 8;
+                channel.write(ByteBuffer.wrap(new byte[] {(byte)(bytes[at] ^ 1 << bit % 8)}), at);
+                // the reader alone, without building a cache per bit: the builder path is the other tests'
+                final SnapshotException thrown = assertThrows(SnapshotException.class, () -> SnapshotReader.load(file,
+                    () -> SnapshotTest.WALL_START, Long.MAX_VALUE, (buffer, ko, kl, vo, vl, ttl, kind, reserved) -> true),
+                    "bit " + bit);
+                assertTrue(thrown.getMessage().startsWith("cannot load the snapshot " + file + ": "), thrown.getMessage());
+                channel.write(ByteBuffer.wrap(new byte[] {bytes[at]}), at);
+            }
         }
+        assertArrayEquals(bytes, Files.readAllBytes(file));
     }
 
     @Test
     void randomDamageIsRefusedNeverLoaded() throws IOException
     {
-        final byte[] bytes = Files.readAllBytes(saved("large.snap", 16, 3000));
-        final Path file = dir.resolve("damaged.snap");
+        final Path file = saved("large.snap", 16, 3000);
+        final byte[] bytes = Files.readAllBytes(file);
         final Random random = new Random(1111);
-        for (int round = 0; round < 150; round++)
+        try (FileChannel channel = FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE))
         {
-            final byte[] damaged = bytes.clone();
-            final int flips = 1 + random.nextInt(8);
-            for (int i = 0; i < flips; i++)
+            for (int round = 0; round < 150; round++)
             {
-                final int bit = random.nextInt(bytes.length * 8);
-                damaged[bit / 8] ^= (byte)(1 << (bit % 8));
+                final int[] bits = random.ints(1 + random.nextInt(8), 0, bytes.length * 8).toArray();
+                final byte[] damaged = bytes.clone();
+                for (final int bit : bits)
+                {
+                    damaged[bit / 8] ^= (byte)(1 << (bit % 8));
+                }
+                if (Arrays.equals(bytes, damaged))
+                {
+                    continue; // two flips of one bit
+                }
+                for (final int bit : bits)
+                {
+                    channel.write(ByteBuffer.wrap(damaged, bit / 8, 1), bit / 8);
+                }
+                refusal(file);
+                for (final int bit : bits)
+                {
+                    channel.write(ByteBuffer.wrap(bytes, bit / 8, 1), bit / 8);
+                }
             }
-            if (Arrays.equals(bytes, damaged))
-            {
-                continue; // two flips of one bit
-            }
-            Files.write(file, damaged);
-            refusal(file);
         }
+        assertArrayEquals(bytes, Files.readAllBytes(file));
     }
 
     // ---------------------------------------------------------------------------------------------

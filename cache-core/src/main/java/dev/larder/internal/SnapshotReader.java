@@ -87,7 +87,9 @@ public final class SnapshotReader
     private final FileChannel channel;
     private final long size;
     private final CRC32C crc = new CRC32C();
-    private ByteBuffer payload = ByteBuffer.allocateDirect(0);
+    /** Allocates the payload buffers; freed at once when the load ends. */
+    private final OffHeapAllocator buffers = OffHeapAllocator.create();
+    private ByteBuffer payload;
     private long position;
 
     private SnapshotReader(final Path file, final FileChannel channel) throws IOException
@@ -109,7 +111,15 @@ public final class SnapshotReader
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
-            return new SnapshotReader(file, channel).read(wallClock, maxTtlMillis, sink);
+            final SnapshotReader reader = new SnapshotReader(file, channel);
+            try
+            {
+                return reader.read(wallClock, maxTtlMillis, sink);
+            }
+            finally
+            {
+                reader.buffers.freeAll();
+            }
         }
     }
 
@@ -290,9 +300,10 @@ public final class SnapshotReader
     /** @return a buffer of exactly {@code length} bytes, reused when large enough */
     private ByteBuffer payload(final int length)
     {
-        if (payload.capacity() < length)
+        if (payload == null || payload.capacity() < length)
         {
-            payload = ByteBuffer.allocateDirect((int)Math.max(length, Math.min(Integer.MAX_VALUE - 8L, payload.capacity() * 2L)));
+            final long grown = payload == null ? 0 : Math.min(Integer.MAX_VALUE - 8L, payload.capacity() * 2L);
+            payload = buffers.allocate((int)Math.max(Math.max(length, grown), 64));
         }
         return payload.clear().limit(length);
     }

@@ -44,11 +44,11 @@ final class SnapshotSection
     private int entries;
     private long expired;
 
-    /** @param ringSize the largest ring of the cache */
-    SnapshotSection(final int ringSize)
+    /** @param bytes the staging buffer: a section header plus the largest ring of the cache */
+    SnapshotSection(final ByteBuffer bytes)
     {
-        bytes = ByteBuffer.allocateDirect(SECTION_HEADER_LENGTH + ringSize);
-        out = new ByteBufferDirectBuffer(bytes);
+        this.bytes = bytes;
+        this.out = new ByteBufferDirectBuffer(bytes);
     }
 
     /** Starts a section; {@code wallNow} is the wall-clock time in ms since 1970. */

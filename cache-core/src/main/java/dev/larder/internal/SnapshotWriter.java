@@ -136,17 +136,27 @@ public final class SnapshotWriter
         {
             largestRing = Math.max(largestRing, segment.ringSize());
         }
-        final SnapshotSection section = new SnapshotSection(largestRing);
+        final OffHeapAllocator staging = OffHeapAllocator.create(); // freed at once, not when the GC gets to it
         long entries = 0;
         long payloadBytes = 0;
         long maxPauseNanos = 0;
-        for (int i = 0; i < segments.length; i++)
+        final long expired;
+        try
         {
-            section.begin(wallClock.getAsLong());
-            maxPauseNanos = Math.max(maxPauseNanos, segments[i].copyLiveRecords(section));
-            writeFully(channel, section.seal(i));
-            entries += section.entries();
-            payloadBytes += section.payloadLength();
+            final SnapshotSection section = new SnapshotSection(allocate(staging, SECTION_HEADER_LENGTH + largestRing));
+            for (int i = 0; i < segments.length; i++)
+            {
+                section.begin(wallClock.getAsLong());
+                maxPauseNanos = Math.max(maxPauseNanos, segments[i].copyLiveRecords(section));
+                writeFully(channel, section.seal(i));
+                entries += section.entries();
+                payloadBytes += section.payloadLength();
+            }
+            expired = section.expired();
+        }
+        finally
+        {
+            staging.freeAll();
         }
 
         final ByteBuffer trailer = ByteBuffer.allocate(TRAILER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
@@ -159,7 +169,22 @@ public final class SnapshotWriter
         trailer.putInt(TRAILER_CRC_OFFSET, (int)crc.getValue());
         writeFully(channel, trailer);
         final long bytes = HEADER_LENGTH + (long)segments.length * SECTION_HEADER_LENGTH + payloadBytes + TRAILER_LENGTH;
-        return new Outcome(entries, section.expired(), bytes, maxPauseNanos);
+        return new Outcome(entries, expired, bytes, maxPauseNanos);
+    }
+
+    /** @return the staging buffer: one segment's ring and a section header, in direct memory */
+    private static ByteBuffer allocate(final OffHeapAllocator staging, final int bytes) throws IOException
+    {
+        try
+        {
+            return staging.allocate(bytes);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            throw new IOException("a save stages one segment at a time and needs " + bytes +
+                " bytes of direct memory for it, more than the JVM allows (raise -XX:MaxDirectMemorySize, or use" +
+                " more segments): " + ex.getMessage(), ex);
+        }
     }
 
     private static void writeFully(final FileChannel channel, final ByteBuffer buffer) throws IOException
