@@ -305,19 +305,22 @@ public final class OffHeapCacheBuilder
         }
         if (snapshot != null)
         {
+            boolean loaded = false;
             try
             {
                 cache.loadSnapshot(snapshot);
+                loaded = true;
             }
             catch (final IOException ex)
             {
-                cache.close();
                 throw new UncheckedIOException(ex.getMessage(), ex);
             }
-            catch (final RuntimeException ex)
+            finally
             {
-                cache.close();
-                throw ex;
+                if (!loaded)
+                {
+                    cache.close(); // nothing of a file that failed is kept, and the memory is freed
+                }
             }
         }
         final java.util.function.Consumer<OffHeapCache> hook = OffHeapCache.buildHook;

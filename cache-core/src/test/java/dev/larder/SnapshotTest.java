@@ -390,6 +390,100 @@ class SnapshotTest
             "a restored record is saved again exactly as it was");
     }
 
+    @Test
+    void aCallbackMaySaveNothing() throws IOException
+    {
+        final Path file = dir.resolve("callback.snap");
+        final List<Throwable> thrown = new ArrayList<>();
+        final OffHeapCache[] self = new OffHeapCache[1];
+        try (OffHeapCache cache = OffHeapCache.builder().capacity(1 << 20).removalListener((key, value, cause) ->
+        {
+            try
+            {
+                self[0].save(file);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                thrown.add(ex);
+            }
+        }).build())
+        {
+            self[0] = cache;
+            cache.put(1L, valueOf(1));
+            cache.remove(1L);
+        }
+        assertEquals(1, thrown.size());
+        assertEquals("the cache must not be called from its own callbacks: callback=RemovalListener",
+            thrown.get(0).getMessage());
+        assertEquals(List.of(), filesIn(dir));
+    }
+
+    @Test
+    void evictionsWhileLoadingReachTheRemovalListener() throws IOException
+    {
+        final Path file = dir.resolve("listener.snap");
+        try (OffHeapCache cache = OffHeapCache.builder().capacity(4 << 20).segments(4).build())
+        {
+            for (long key = 0; key < 20_000; key++)
+            {
+                cache.put(key, valueOf(key));
+            }
+            cache.save(file);
+        }
+        final Map<RemovalCause, Integer> causes = new java.util.EnumMap<>(RemovalCause.class);
+        try (OffHeapCache small = OffHeapCache.builder().capacity(256 << 10).segments(4)
+            .removalListener((key, value, cause) -> causes.merge(cause, 1, Integer::sum)).loadSnapshot(file).build())
+        {
+            final SnapshotLoad load = small.snapshotLoad();
+            assertTrue(load.evicted() > 0);
+            assertEquals(Map.of(RemovalCause.EVICTED, (int)load.evicted()), causes);
+        }
+    }
+
+    @Test
+    void closingDuringASaveEndsItCleanly() throws Exception
+    {
+        final Path file = dir.resolve("closing.snap");
+        for (int round = 0; round < 5; round++)
+        {
+            final OffHeapCache cache = OffHeapCache.builder().capacity(16 << 20).segments(64).build();
+            for (long key = 0; key < 50_000; key++)
+            {
+                cache.put(key, valueOf(key));
+            }
+            final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            final Thread saver = new Thread(() ->
+            {
+                try
+                {
+                    while (true)
+                    {
+                        cache.save(file);
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    failures.add(ex);
+                }
+            });
+            saver.start();
+            Thread.sleep(round * 7L);
+            cache.close();
+            saver.join();
+            assertEquals(1, failures.size());
+            assertInstanceOf(IllegalStateException.class, failures.get(0));
+            assertEquals("cache is closed", failures.get(0).getMessage());
+            for (final Path left : filesIn(dir))
+            {
+                assertEquals(file, left, "no temporary file left");
+            }
+        }
+        try (OffHeapCache cache = OffHeapCache.builder().capacity(16 << 20).segments(64).loadSnapshot(file).build())
+        {
+            assertTrue(!cache.snapshotLoad().found() || cache.size() == 50_000, "absent or complete");
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Files that cannot be loaded
     // ---------------------------------------------------------------------------------------------

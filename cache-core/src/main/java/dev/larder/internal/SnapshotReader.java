@@ -156,7 +156,7 @@ public final class SnapshotReader
             {
                 throw truncated(where + " needs " + length + " payload bytes and a trailer after byte " + position);
             }
-            final ByteBuffer bytes = payload((int)length);
+            final ByteBuffer bytes = payload((int)length, where);
             readFully(bytes, where);
             crc.reset();
             crc.update(bytes.duplicate().position(0));
@@ -298,12 +298,22 @@ public final class SnapshotReader
     }
 
     /** @return a buffer of exactly {@code length} bytes, reused when large enough */
-    private ByteBuffer payload(final int length)
+    private ByteBuffer payload(final int length, final String where) throws IOException
     {
         if (payload == null || payload.capacity() < length)
         {
             final long grown = payload == null ? 0 : Math.min(Integer.MAX_VALUE - 8L, payload.capacity() * 2L);
-            payload = buffers.allocate((int)Math.max(Math.max(length, grown), 64));
+            final int bytes = (int)Math.max(Math.max(length, grown), 64);
+            try
+            {
+                payload = buffers.allocate(bytes);
+            }
+            catch (final OutOfMemoryError ex)
+            {
+                throw new IOException("cannot load the snapshot " + file + ": " + where + " needs " + bytes +
+                    " bytes of direct memory to be read, more than the JVM allows (raise -XX:MaxDirectMemorySize): " +
+                    ex.getMessage(), ex);
+            }
         }
         return payload.clear().limit(length);
     }
