@@ -125,14 +125,7 @@ class SnapshotTest
     void aSmallerCacheWithOtherSegmentsKeepsWhatFitsAndCountsTheRest() throws IOException
     {
         final Path file = dir.resolve("big.snap");
-        try (OffHeapCache cache = OffHeapCache.builder().capacity(4 << 20).segments(16).build())
-        {
-            for (long key = 0; key < 20_000; key++)
-            {
-                cache.put(key, valueOf(key));
-            }
-            cache.save(file);
-        }
+        saveFilled(OffHeapCache.builder().capacity(4 << 20).segments(16).build(), 20_000, file);
         for (final int segments : new int[] {1, 4, 64})
         {
             try (OffHeapCache small = OffHeapCache.builder().capacity(512 << 10).segments(segments).loadSnapshot(file)
@@ -185,14 +178,7 @@ class SnapshotTest
     void theHashKeyIsNotSavedAndKeysAreHashedAnew() throws IOException
     {
         final Path file = dir.resolve("hash.snap");
-        try (OffHeapCache cache = OffHeapCache.builder().capacity(1 << 20).hashSeed(42).build())
-        {
-            for (long key = 0; key < 500; key++)
-            {
-                cache.put(key, valueOf(key));
-            }
-            cache.save(file);
-        }
+        saveFilled(OffHeapCache.builder().capacity(1 << 20).hashSeed(42).build(), 500, file);
         final byte[] bytes = Files.readAllBytes(file);
         assertFalse(contains(bytes, Long.toString(42).getBytes()), "seed in clear");
         try (OffHeapCache other = OffHeapCache.builder().capacity(1 << 20).hashFunction(HashFunction.FAST_TRUSTED_KEYS)
@@ -422,14 +408,7 @@ class SnapshotTest
     void evictionsWhileLoadingReachTheRemovalListener() throws IOException
     {
         final Path file = dir.resolve("listener.snap");
-        try (OffHeapCache cache = OffHeapCache.builder().capacity(4 << 20).segments(4).build())
-        {
-            for (long key = 0; key < 20_000; key++)
-            {
-                cache.put(key, valueOf(key));
-            }
-            cache.save(file);
-        }
+        saveFilled(OffHeapCache.builder().capacity(4 << 20).segments(4).build(), 20_000, file);
         final Map<RemovalCause, Integer> causes = new java.util.EnumMap<>(RemovalCause.class);
         try (OffHeapCache small = OffHeapCache.builder().capacity(256 << 10).segments(4)
             .removalListener((key, value, cause) -> causes.merge(cause, 1, Integer::sum)).loadSnapshot(file).build())
@@ -553,15 +532,21 @@ class SnapshotTest
     Path savedSnapshot(final String name) throws IOException
     {
         final Path file = dir.resolve(name);
-        try (OffHeapCache cache = OffHeapCache.builder().capacity(1 << 20).segments(4).build())
+        saveFilled(OffHeapCache.builder().capacity(1 << 20).segments(4).build(), 200, file);
+        return file;
+    }
+
+    /** Puts keys 0 to {@code entries - 1} with {@link #valueOf}, saves to {@code file}, and closes the cache. */
+    static void saveFilled(final OffHeapCache cache, final long entries, final Path file) throws IOException
+    {
+        try (cache)
         {
-            for (long key = 0; key < 200; key++)
+            for (long key = 0; key < entries; key++)
             {
                 cache.put(key, valueOf(key));
             }
             cache.save(file);
         }
-        return file;
     }
 
     /** @return the message; asserts it equals {@code expected} unless that is null */
