@@ -423,10 +423,10 @@ class SnapshotTest
     void closingDuringASaveEndsItCleanly() throws Exception
     {
         final Path file = dir.resolve("closing.snap");
-        for (int round = 0; round < 5; round++)
+        for (int round = 0; round < 4; round++)
         {
-            final OffHeapCache cache = OffHeapCache.builder().capacity(16 << 20).segments(64).build();
-            for (long key = 0; key < 50_000; key++)
+            final OffHeapCache cache = OffHeapCache.builder().capacity(8 << 20).segments(64).build();
+            for (long key = 0; key < 20_000; key++)
             {
                 cache.put(key, valueOf(key));
             }
@@ -457,9 +457,9 @@ class SnapshotTest
                 assertEquals(file, left, "no temporary file left");
             }
         }
-        try (OffHeapCache cache = OffHeapCache.builder().capacity(16 << 20).segments(64).loadSnapshot(file).build())
+        try (OffHeapCache cache = OffHeapCache.builder().capacity(8 << 20).segments(64).loadSnapshot(file).build())
         {
-            assertTrue(!cache.snapshotLoad().found() || cache.size() == 50_000, "absent or complete");
+            assertTrue(!cache.snapshotLoad().found() || cache.size() == 20_000, "absent or complete");
         }
     }
 
