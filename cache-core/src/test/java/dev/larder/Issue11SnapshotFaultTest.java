@@ -56,6 +56,8 @@ class Issue11SnapshotFaultTest
     void truncationAtEverySectionBoundaryAndAtRandomOffsetsIsRefused() throws IOException
     {
         final byte[] bytes = Files.readAllBytes(saved("whole.snap", 8, 300));
+        assertTrue(bytes.length > SnapshotReader.PREFETCH_MIN_BYTES,
+            "long cuts are read ahead by the prefetch thread, short ones inline: " + bytes.length);
         final List<Integer> cuts = new ArrayList<>(sectionBoundaries(bytes));
         final Random random = new Random(11);
         for (int i = 0; i < 100; i++)
@@ -112,6 +114,7 @@ class Issue11SnapshotFaultTest
     {
         final Path file = saved("large.snap", 16, 3000);
         final byte[] bytes = Files.readAllBytes(file);
+        assertTrue(bytes.length > SnapshotReader.PREFETCH_MIN_BYTES, "read ahead by the prefetch thread");
         final Random random = new Random(1111);
         try (FileChannel channel = FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE))
         {

@@ -38,10 +38,18 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 import dev.larder.SnapshotException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RunnableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
 import org.agrona.DirectBuffer;
@@ -58,6 +66,13 @@ import org.agrona.DirectBuffer;
  * builder frees the half-filled cache), so a damaged file never yields a wrong entry nor a partial
  * cache. Lengths read from the file are bounded by the bytes the file has left before anything is
  * allocated.
+ *
+ * <h2>Concurrency</h2>
+ * A file of {@link #PREFETCH_MIN_BYTES} or more is read one section ahead by a thread of the load's
+ * own: it reads and checks section i + 1 (header, payload, checksums) while the calling thread
+ * parses and stores section i, so reading from the disk overlaps filling the cache. Two payload
+ * buffers alternate; the thread is stopped and waited for before the buffers are freed. Entries
+ * are stored by the calling thread only, in file order.
  *
  * <h2>Time</h2>
  * A stored expire-at is wall-clock ms; the remaining time to live is taken against the wall clock
@@ -83,13 +98,15 @@ public final class SnapshotReader
     {
     }
 
+    /** Files from this size on are read one section ahead on a thread of their own. */
+    public static final long PREFETCH_MIN_BYTES = 32 << 10;
+
     private final Path file;
     private final FileChannel channel;
     private final long size;
     private final CRC32C crc = new CRC32C();
-    /** Allocates the payload buffers; freed at once when the load ends. */
+    /** Allocates the payload buffers (on the prefetch thread only); freed at once when the load ends. */
     private final OffHeapAllocator buffers = OffHeapAllocator.create();
-    private ByteBuffer payload;
     private long position;
 
     private SnapshotReader(final Path file, final FileChannel channel) throws IOException
@@ -126,91 +143,213 @@ public final class SnapshotReader
     private Outcome read(final LongSupplier wallClock, final long maxTtlMillis, final Sink sink) throws IOException
     {
         final int sections = readHeader();
-        final ByteBuffer sectionHeader = ByteBuffer.allocate(SECTION_HEADER_LENGTH).order(LITTLE_ENDIAN);
         final ByteBufferDirectBuffer view = new ByteBufferDirectBuffer();
+        final Section[] slots = {new Section(), new Section()};
+        // a small file is read on this thread, each section when its turn comes: a thread would cost more than it saves
+        final ExecutorService prefetch = size < PREFETCH_MIN_BYTES ? null : Executors.newSingleThreadExecutor(task ->
+        {
+            final Thread thread = new Thread(task, "larder-snapshot-read");
+            thread.setDaemon(true);
+            return thread;
+        });
         long entries = 0;
         long loaded = 0;
         long expired = 0;
         long payloadBytes = 0;
-        for (int section = 0; section < sections; section++)
+        try
         {
-            final String where = "section " + section + " of " + sections;
-            readFully(sectionHeader, where);
-            if (sectionHeader.getInt(SECTION_MARKER_OFFSET) != SECTION_MARKER)
+            RunnableFuture<Section> next = schedule(prefetch, () -> readSection(0, sections, slots[0]));
+            for (int section = 0; section < sections; section++)
             {
-                throw damaged(where + " has no section marker at byte " + (position - SECTION_HEADER_LENGTH));
-            }
-            checkCrc(sectionHeader, SECTION_CRC_OFFSET, where + " header");
-            final int index = sectionHeader.getInt(SECTION_INDEX_OFFSET);
-            final long length = sectionHeader.getLong(SECTION_PAYLOAD_LENGTH_OFFSET);
-            final int count = sectionHeader.getInt(SECTION_ENTRIES_OFFSET);
-            if (index != section)
-            {
-                throw damaged(where + " is numbered " + index);
-            }
-            if (length < 0 || count < 0 || length < (long)count * RECORD_HEADER_LENGTH)
-            {
-                throw damaged(where + " has impossible lengths: payload=" + length + ", entries=" + count);
-            }
-            if (length > size - position - TRAILER_LENGTH || length > Integer.MAX_VALUE - 8)
-            {
-                throw truncated(where + " needs " + length + " payload bytes and a trailer after byte " + position);
-            }
-            final ByteBuffer bytes = payload((int)length, where);
-            readFully(bytes, where);
-            crc.reset();
-            crc.update(bytes.duplicate().position(0));
-            if ((int)crc.getValue() != sectionHeader.getInt(SECTION_PAYLOAD_CRC_OFFSET))
-            {
-                throw damaged(where + " fails its CRC32C check");
-            }
-            view.wrap(bytes, 0, (int)length);
-            final long wallNow = wallClock.getAsLong();
-            int at = 0;
-            for (int i = 0; i < count; i++)
-            {
-                final String entry = where + ", entry " + i;
-                if (at > length - RECORD_HEADER_LENGTH)
+                final Section current = await(next, prefetch == null);
+                if (section + 1 < sections)
                 {
-                    throw damaged(entry + " runs past the section's payload");
+                    final int following = section + 1;
+                    next = schedule(prefetch, () -> readSection(following, sections, slots[following & 1]));
                 }
-                final int kind = view.getInt(at + RECORD_KIND_OFFSET, LITTLE_ENDIAN);
-                final int keyLength = view.getInt(at + RECORD_KEY_LENGTH_OFFSET, LITTLE_ENDIAN);
-                final int valueLength = view.getInt(at + RECORD_VALUE_LENGTH_OFFSET, LITTLE_ENDIAN);
-                if ((kind & ~KIND_MASK) != 0)
+                final String where = current.where;
+                final long length = current.length;
+                final int count = current.count;
+                final ByteBuffer bytes = current.payload;
+                view.wrap(bytes, 0, (int)length);
+                final long wallNow = wallClock.getAsLong();
+                int at = 0;
+                for (int i = 0; i < count; i++)
                 {
-                    throw damaged(entry + " has unknown kind bits: kind=" + kind);
+                    final String entry = where + ", entry " + i;
+                    if (at > length - RECORD_HEADER_LENGTH)
+                    {
+                        throw damaged(entry + " runs past the section's payload");
+                    }
+                    final int kind = view.getInt(at + RECORD_KIND_OFFSET, LITTLE_ENDIAN);
+                    final int keyLength = view.getInt(at + RECORD_KEY_LENGTH_OFFSET, LITTLE_ENDIAN);
+                    final int valueLength = view.getInt(at + RECORD_VALUE_LENGTH_OFFSET, LITTLE_ENDIAN);
+                    if ((kind & ~KIND_MASK) != 0)
+                    {
+                        throw damaged(entry + " has unknown kind bits: kind=" + kind);
+                    }
+                    if (keyLength < 0 || keyLength > EntryDescriptor.MAX_KEY_LENGTH || valueLength < 0 ||
+                        SnapshotDescriptor.recordLength(keyLength, valueLength) > length - at)
+                    {
+                        throw damaged(entry + " has lengths outside the payload: keyLength=" + keyLength +
+                            ", valueLength=" + valueLength);
+                    }
+                    final long expireAt = view.getLong(at + RECORD_EXPIRE_AT_OFFSET, LITTLE_ENDIAN);
+                    final int keyOffset = at + RECORD_HEADER_LENGTH;
+                    at = keyOffset + keyLength + valueLength;
+                    if (expireAt != 0 && expireAt <= wallNow)
+                    {
+                        expired++;
+                        continue;
+                    }
+                    final long ttl = expireAt == 0 ? 0 : Math.min(expireAt - wallNow, maxTtlMillis);
+                    if (sink.restore(view, keyOffset, keyLength, keyOffset + keyLength, valueLength, ttl, kind,
+                        view.getInt(keyOffset - RECORD_HEADER_LENGTH + RECORD_RESERVED_OFFSET, LITTLE_ENDIAN)))
+                    {
+                        loaded++;
+                    }
                 }
-                if (keyLength < 0 || keyLength > EntryDescriptor.MAX_KEY_LENGTH || valueLength < 0 ||
-                    SnapshotDescriptor.recordLength(keyLength, valueLength) > length - at)
+                if (at != length)
                 {
-                    throw damaged(entry + " has lengths outside the payload: keyLength=" + keyLength +
-                        ", valueLength=" + valueLength);
+                    throw damaged(where + " has " + (length - at) + " bytes after its " + count + " entries");
                 }
-                final long expireAt = view.getLong(at + RECORD_EXPIRE_AT_OFFSET, LITTLE_ENDIAN);
-                final int keyOffset = at + RECORD_HEADER_LENGTH;
-                at = keyOffset + keyLength + valueLength;
-                if (expireAt != 0 && expireAt <= wallNow)
-                {
-                    expired++;
-                    continue;
-                }
-                final long ttl = expireAt == 0 ? 0 : Math.min(expireAt - wallNow, maxTtlMillis);
-                if (sink.restore(view, keyOffset, keyLength, keyOffset + keyLength, valueLength, ttl, kind,
-                    view.getInt(keyOffset - RECORD_HEADER_LENGTH + RECORD_RESERVED_OFFSET, LITTLE_ENDIAN)))
-                {
-                    loaded++;
-                }
+                entries += count;
+                payloadBytes += length;
             }
-            if (at != length)
+        }
+        finally
+        {
+            if (prefetch != null)
             {
-                throw damaged(where + " has " + (length - at) + " bytes after its " + count + " entries");
+                prefetch.shutdownNow();
+                awaitTermination(prefetch);
             }
-            entries += count;
-            payloadBytes += length;
         }
         readTrailer(sections, entries, payloadBytes);
         return new Outcome(entries, loaded, expired, entries - loaded - expired, size);
+    }
+
+    /** A section read and checked against its checksums, waiting to be parsed. */
+    private static final class Section
+    {
+        ByteBuffer payload;
+        String where;
+        long length;
+        int count;
+    }
+
+    /**
+     * Reads the next section into {@code into} and checks it: its header (marker, CRC32C, number,
+     * lengths against the file) and its payload's CRC32C. Runs on the prefetch thread, one section
+     * ahead of the parsing, so that reading and checking overlap storing the previous one.
+     */
+    private Section readSection(final int section, final int sections, final Section into) throws IOException
+    {
+        final String where = "section " + section + " of " + sections;
+        final ByteBuffer sectionHeader = ByteBuffer.allocate(SECTION_HEADER_LENGTH).order(LITTLE_ENDIAN);
+        readFully(sectionHeader, where);
+        if (sectionHeader.getInt(SECTION_MARKER_OFFSET) != SECTION_MARKER)
+        {
+            throw damaged(where + " has no section marker at byte " + (position - SECTION_HEADER_LENGTH));
+        }
+        checkCrc(sectionHeader, SECTION_CRC_OFFSET, where + " header");
+        final int index = sectionHeader.getInt(SECTION_INDEX_OFFSET);
+        final long length = sectionHeader.getLong(SECTION_PAYLOAD_LENGTH_OFFSET);
+        final int count = sectionHeader.getInt(SECTION_ENTRIES_OFFSET);
+        if (index != section)
+        {
+            throw damaged(where + " is numbered " + index);
+        }
+        if (length < 0 || count < 0 || length < (long)count * RECORD_HEADER_LENGTH)
+        {
+            throw damaged(where + " has impossible lengths: payload=" + length + ", entries=" + count);
+        }
+        if (length > size - position - TRAILER_LENGTH || length > Integer.MAX_VALUE - 8)
+        {
+            throw truncated(where + " needs " + length + " payload bytes and a trailer after byte " + position);
+        }
+        into.payload = payload(into.payload, (int)length, where);
+        readFully(into.payload, where);
+        crc.reset();
+        crc.update(into.payload.duplicate().position(0));
+        if ((int)crc.getValue() != sectionHeader.getInt(SECTION_PAYLOAD_CRC_OFFSET))
+        {
+            throw damaged(where + " fails its CRC32C check");
+        }
+        into.where = where;
+        into.length = length;
+        into.count = count;
+        return into;
+    }
+
+    /** @return the reading of a section: submitted to the prefetch thread, or, without one, run by {@link #await} */
+    private static RunnableFuture<Section> schedule(final ExecutorService prefetch, final Callable<Section> read)
+    {
+        final RunnableFuture<Section> task = new FutureTask<>(read);
+        if (prefetch != null)
+        {
+            prefetch.execute(task);
+        }
+        return task;
+    }
+
+    /** @return the section read, or the exception its reading raised */
+    private static Section await(final RunnableFuture<Section> next, final boolean inline) throws IOException
+    {
+        if (inline)
+        {
+            next.run();
+        }
+        try
+        {
+            return next.get();
+        }
+        catch (final ExecutionException ex)
+        {
+            final Throwable cause = ex.getCause();
+            if (cause instanceof IOException)
+            {
+                throw (IOException)cause;
+            }
+            if (cause instanceof RuntimeException)
+            {
+                throw (RuntimeException)cause;
+            }
+            if (cause instanceof Error)
+            {
+                throw (Error)cause;
+            }
+            throw new IOException(cause);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while loading a snapshot");
+        }
+    }
+
+    /** Waits for the prefetch thread to stop, so that no read runs when the buffers are freed. */
+    private static void awaitTermination(final ExecutorService prefetch)
+    {
+        boolean interrupted = false;
+        while (true)
+        {
+            try
+            {
+                if (prefetch.awaitTermination(1, TimeUnit.MINUTES))
+                {
+                    break;
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** @return the section count */
@@ -297,16 +436,17 @@ public final class SnapshotReader
         }
     }
 
-    /** @return a buffer of exactly {@code length} bytes, reused when large enough */
-    private ByteBuffer payload(final int length, final String where) throws IOException
+    /** @return {@code current}, or a larger buffer when it is too small, limited to {@code length} bytes */
+    private ByteBuffer payload(final ByteBuffer current, final int length, final String where) throws IOException
     {
-        if (payload == null || payload.capacity() < length)
+        ByteBuffer buffer = current;
+        if (buffer == null || buffer.capacity() < length)
         {
-            final long grown = payload == null ? 0 : Math.min(Integer.MAX_VALUE - 8L, payload.capacity() * 2L);
+            final long grown = buffer == null ? 0 : Math.min(Integer.MAX_VALUE - 8L, buffer.capacity() * 2L);
             final int bytes = (int)Math.max(Math.max(length, grown), 64);
             try
             {
-                payload = buffers.allocate(bytes);
+                buffer = buffers.allocate(bytes);
             }
             catch (final OutOfMemoryError ex)
             {
@@ -315,7 +455,7 @@ public final class SnapshotReader
                     ex.getMessage(), ex);
             }
         }
-        return payload.clear().limit(length);
+        return buffer.clear().limit(length);
     }
 
     /** Fills {@code buffer} from the current position, from its position to its limit. */
