@@ -31,6 +31,12 @@
 #                                   large entry (LargeValueOverhead) into
 #                                   cache-bench/results/largevalues-overhead.json; tables go to
 #                                   docs/measurements.md by hand
+#   cache-bench/measure.sh snapshot save and load of 1M and 10M entries beside a plain FileChannel
+#                                   write and read of the same bytes and dd, the longest segment
+#                                   pause of a save under traffic (SnapshotMeasurement; drops the page
+#                                   cache as root) into cache-bench/results/snapshot.csv and
+#                                   snapshot-dd.txt; $SNAPSHOT_DIR (default /var/tmp) picks the disk;
+#                                   numbers go to docs/measurements.md by hand
 #   cache-bench/measure.sh report   only rewrite docs/benchmarks.md from cache-bench/results/
 #   cache-bench/measure.sh ci       every benchmark for a token iteration, into a temp dir; judges
 #                                   nothing and writes no docs (so that no benchmark can rot)
@@ -210,6 +216,25 @@ scaleout() {
   cp cache-hazelcast/target/invalidation-delay.json "$RESULTS/scaleout-invalidation-delay.json"
 }
 
+snapshot() {
+  local dir=${SNAPSHOT_DIR:-/var/tmp}
+  rm -f "$RESULTS/snapshot.csv"
+  for entries in 1000000 10000000; do
+    java -Xmx2g -XX:MaxDirectMemorySize=8g -Dlarder.dropCaches=true "${FLAGS[@]}" -cp "$JAR" \
+      dev.larder.bench.SnapshotMeasurement "$entries" "$dir" "$RESULTS/snapshot.csv"
+  done
+  # the disk's own speed by dd, for 2 GB (about the 10M-entry file), forced to disk
+  {
+    echo "dd write, 2 GB, conv=fdatasync:"
+    dd if=/dev/zero of="$dir/larder-dd.raw" bs=4M count=512 conv=fdatasync 2>&1 | tail -1
+    sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || echo "(page cache not dropped: not root)"
+    echo "dd read, 2 GB:"
+    dd if="$dir/larder-dd.raw" of=/dev/null bs=4M 2>&1 | tail -1
+  } > "$RESULTS/snapshot-dd.txt"
+  rm -f "$dir/larder-dd.raw"
+  cat "$RESULTS/snapshot.csv" "$RESULTS/snapshot-dd.txt"
+}
+
 report() {
   java -cp "$JAR" dev.larder.bench.BenchmarkReport "$RESULTS" docs/benchmarks.md docs/charts
 }
@@ -237,6 +262,7 @@ ci() {
   java -Xmx1g "${FLAGS[@]}" "-Xlog:gc:file=$log" -cp "$JAR" dev.larder.bench.GcMeasurement mixed caffeine 100000 \
     "$out/gc-mixed.csv" 1
   java -cp "$JAR" dev.larder.bench.GcLog "$log" caffeine "$(tail -1 "$out/gc-mixed.csv" | awk -F, '{print $NF}')"
+  java -Xmx1g "${FLAGS[@]}" -cp "$JAR" dev.larder.bench.SnapshotMeasurement 20000 "$out" "$out/snapshot.csv"
   cp docs/benchmarks.md "$out/benchmarks.md"
   java -cp "$JAR" dev.larder.bench.BenchmarkReport "$out" "$out/benchmarks.md" "$out/charts"
   echo "benchmarks ran for a token iteration; results in $out (not judged)"
@@ -254,7 +280,8 @@ case "$MODE" in
   jcache) machine; jcache ;;
   scaleout) machine; scaleout ;;
   largevalues) machine; largevalues ;;
+  snapshot) machine; snapshot ;;
   report) report ;;
   ci) ci ;;
-  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|jcache|scaleout|largevalues|report|ci" >&2; exit 2 ;;
+  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|jcache|scaleout|largevalues|snapshot|report|ci" >&2; exit 2 ;;
 esac

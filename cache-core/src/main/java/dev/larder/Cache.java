@@ -1,5 +1,7 @@
 package dev.larder;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -144,6 +146,19 @@ public interface Cache<K, V> extends AutoCloseable
      * {@link OffHeapCache#entries()}.
      */
     Iterable<CacheEntry<K, V>> entries();
+
+    /**
+     * Saves the entries, as bytes, for a warm restart: see {@link OffHeapCache#save(Path)}. A
+     * typed cache built with {@link OffHeapCacheBuilder#loadSnapshot(Path)} loads them back; it must
+     * use the same codecs (the file holds encoded bytes, not the codecs).
+     *
+     * @return what was written
+     * @throws IOException naming the file and the cause; the previous file is then unchanged
+     */
+    SnapshotSave save(Path file) throws IOException;
+
+    /** @return what the builder's {@link OffHeapCacheBuilder#loadSnapshot(Path)} loaded, or null. */
+    SnapshotLoad snapshotLoad();
 
     /** @return the byte-level cache underneath (same entries, same statistics). */
     OffHeapCache bytes();

@@ -13,6 +13,12 @@ import dev.larder.internal.ReadGate;
 import dev.larder.internal.Remapper;
 import dev.larder.internal.Segment;
 import dev.larder.internal.SegmentStat;
+import dev.larder.internal.SnapshotDescriptor;
+import dev.larder.internal.SnapshotReader;
+import dev.larder.internal.SnapshotWriter;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -159,6 +165,10 @@ public final class OffHeapCache implements AutoCloseable
     private final LongAdder loadSuccesses = new LongAdder();
     private final LongAdder loadFailures = new LongAdder();
     private final LongAdder loadNanos = new LongAdder();
+    /** Wall-clock ms since 1970, for the expire-at times of snapshots; tests inject their own. */
+    private volatile java.util.function.LongSupplier wallClock = System::currentTimeMillis;
+    /** What the builder's snapshot load did, or null. */
+    private volatile SnapshotLoad snapshotLoad;
 
     OffHeapCache(
         final Segment[] segments,
@@ -990,6 +1000,90 @@ public final class OffHeapCache implements AutoCloseable
     {
         return "OffHeapCache{capacity=" + capacity + ", segments=" + segments.length + ", memoryBackend=" + backend +
             ", maxEntrySize=" + large.maxEntrySize() + ", hashFunction=" + hasher + (guard.isClosed() ? ", closed" : "") + "}";
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Snapshots (warm restart)
+    // ----------------------------------------------------------------------------------------------
+
+    /**
+     * Saves the live entries to {@code file} while the cache keeps serving: one segment at a time,
+     * whose lock is held only while its live records are copied to a staging buffer (the longest
+     * such pause is in the result). The file is written beside {@code file} under a temporary name,
+     * forced to disk and renamed over {@code file} atomically, so {@code file} always holds a
+     * complete snapshot, the old one or the new one, even if the process dies during the save.
+     * Expire-at times are saved as wall-clock times, so time to live keeps counting while the
+     * process is down. The format is in docs/snapshot-format.md; a cache built with
+     * {@link OffHeapCacheBuilder#loadSnapshot(Path)} loads it.
+     *
+     * <p>The snapshot is consistent per segment, not across segments: writes during the save may or
+     * may not be in it. Keys are saved, not their hashes: the loading cache hashes them with its own
+     * key; the hash key is never written.
+     *
+     * @param file where to save; its directory must exist
+     * @return what was written
+     * @throws IOException naming the file and the cause (disk full, permission denied, ...); the
+     *     previous file is then unchanged and no temporary file is left
+     * @throws IllegalStateException when the cache is closed, or when called from one of its callbacks
+     */
+    public SnapshotSave save(final Path file) throws IOException
+    {
+        requireNonNull(file, "file");
+        guard.checkCaller();
+        final long start = System.nanoTime();
+        final SnapshotWriter.Outcome outcome = SnapshotWriter.save(segments, capacity,
+            hasher.function() == HashFunction.SIPHASH_1_3 ? SnapshotDescriptor.HASH_SIPHASH_1_3 :
+            SnapshotDescriptor.HASH_FAST_TRUSTED_KEYS, wallClock, file, snapshotChannelHook);
+        return new SnapshotSave(file, outcome.entries(), outcome.expired(), outcome.bytes(),
+            Duration.ofNanos(System.nanoTime() - start), Duration.ofNanos(outcome.maxPauseNanos()));
+    }
+
+    /**
+     * @return what {@link OffHeapCacheBuilder#loadSnapshot(Path)} loaded when this cache was built,
+     *     or null when it was built without a snapshot
+     */
+    public SnapshotLoad snapshotLoad()
+    {
+        return snapshotLoad;
+    }
+
+    /** For tests: opens the channel a save writes to. */
+    static volatile SnapshotWriter.ChannelOpener snapshotChannelHook = SnapshotWriter.FILES;
+
+    /** Loads a snapshot into this new cache, for the builder; an absent file loads nothing. */
+    SnapshotLoad loadSnapshot(final Path file) throws IOException
+    {
+        final long start = System.nanoTime();
+        final long evictionsBefore = stats().evictionCount();
+        SnapshotLoad load;
+        try
+        {
+            final SnapshotReader.Outcome outcome = SnapshotReader.load(file, wallClock, MAX_TTL.toMillis(),
+                this::restore);
+            load = new SnapshotLoad(file, true, outcome.entries(), outcome.loaded(), outcome.expired(),
+                outcome.rejected(), stats().evictionCount() - evictionsBefore, outcome.bytes(),
+                Duration.ofNanos(System.nanoTime() - start));
+        }
+        catch (final NoSuchFileException ex)
+        {
+            load = new SnapshotLoad(file, false, 0, 0, 0, 0, 0, 0, Duration.ofNanos(System.nanoTime() - start));
+        }
+        snapshotLoad = load;
+        return load;
+    }
+
+    private boolean restore(
+        final DirectBuffer buffer, final int keyOffset, final int keyLength, final int valueOffset,
+        final int valueLength, final long ttlMillis, final int kindBits, final int reservedWord)
+    {
+        final KeyRef key = key(buffer, keyOffset, keyLength);
+        return segment(key).restore(key, buffer, valueOffset, valueLength, ttlMillis, kindBits, reservedWord);
+    }
+
+    /** For tests: the wall clock of snapshot expire-at times, in ms since 1970. */
+    void wallClock(final java.util.function.LongSupplier clock)
+    {
+        this.wallClock = requireNonNull(clock, "wallClock");
     }
 
     // ----------------------------------------------------------------------------------------------

@@ -14,7 +14,10 @@ import dev.larder.internal.MillisClock;
 import dev.larder.internal.OffHeapAllocator;
 import dev.larder.internal.ReadGate;
 import dev.larder.internal.Segment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -45,6 +48,8 @@ import java.time.Duration;
  *       <td>{@link MemoryBackend#AUTO}</td></tr>
  *   <tr><td>{@link #removalListener(RemovalListener)}</td><td>told of every removal and its cause</td>
  *       <td>none</td></tr>
+ *   <tr><td>{@link #loadSnapshot(Path)}</td><td>a snapshot file ({@link OffHeapCache#save(Path)}) to
+ *       load when building, if it exists: warm restart</td><td>none: the cache starts empty</td></tr>
  * </table>
  *
  * <h2>Memory budget</h2>
@@ -75,6 +80,8 @@ public final class OffHeapCacheBuilder
     private Long hashSeed;
     private MemoryBackend memoryBackend = MemoryBackend.AUTO;
     private RemovalListener removalListener;
+    private Path snapshot;
+    private java.util.function.LongSupplier wallClock;
 
     OffHeapCacheBuilder()
     {
@@ -194,6 +201,32 @@ public final class OffHeapCacheBuilder
     }
 
     /**
+     * Warm restart: {@link #build()} loads the entries saved in {@code file} by
+     * {@link OffHeapCache#save(Path)} when the file exists, and builds an empty cache when it does
+     * not, so one line serves the first start and every restart ({@link OffHeapCache#snapshotLoad()}
+     * tells which happened, and counts what was loaded). The cache may differ from the one saved
+     * (capacity, segments, hash function, hash key: every key is hashed anew); entries that do not
+     * fit are evicted, oldest first, and counted. Entries whose time to live ended while the
+     * process was down are dropped. A file that cannot be loaded (empty, truncated, damaged, foreign,
+     * of a newer version) makes {@code build()} throw; nothing of it is loaded.
+     *
+     * @param file the snapshot file
+     * @return this builder
+     */
+    public OffHeapCacheBuilder loadSnapshot(final Path file)
+    {
+        this.snapshot = requireNonNull(file, "snapshot file");
+        return this;
+    }
+
+    /** For tests: the wall clock of snapshot expire-at times, in ms since 1970. */
+    OffHeapCacheBuilder wallClock(final java.util.function.LongSupplier clock)
+    {
+        this.wallClock = requireNonNull(clock, "wallClock");
+        return this;
+    }
+
+    /**
      * Builds a typed cache over a new byte-level cache: keys and values go through the codecs
      * (see {@link Cache}).
      *
@@ -216,6 +249,9 @@ public final class OffHeapCacheBuilder
      *                                  unavailable
      * @throws IllegalArgumentException when the capacity does not suit the segment count, or exceeds
      *                                  the direct memory the JVM allows ({@code -XX:MaxDirectMemorySize})
+     * @throws UncheckedIOException     when the {@link #loadSnapshot(Path) snapshot} cannot be loaded: its
+     *                                  cause is a {@link SnapshotException} naming the file and the problem,
+     *                                  or the {@code IOException} that reading it raised; the cache is freed
      */
     public OffHeapCache build()
     {
@@ -265,6 +301,30 @@ public final class OffHeapCacheBuilder
         final LargeValues large = new LargeValues(built, hasher, guard, hashSeed != null);
         final OffHeapCache cache = new OffHeapCache(built, gate, guard, large, hasher, defaultTtlMillis, capacity,
             (long)segments * sizing.indexBytes(), kind, allocator);
+        if (wallClock != null)
+        {
+            cache.wallClock(wallClock);
+        }
+        if (snapshot != null)
+        {
+            boolean loaded = false;
+            try
+            {
+                cache.loadSnapshot(snapshot);
+                loaded = true;
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex.getMessage(), ex);
+            }
+            finally
+            {
+                if (!loaded)
+                {
+                    cache.close(); // nothing of a file that failed is kept, and the memory is freed
+                }
+            }
+        }
         final java.util.function.Consumer<OffHeapCache> hook = OffHeapCache.buildHook;
         if (hook != null)
         {

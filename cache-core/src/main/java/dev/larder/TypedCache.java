@@ -9,6 +9,7 @@ import dev.larder.internal.PutMode;
 import dev.larder.internal.Remapper;
 import dev.larder.internal.Segment;
 import dev.larder.internal.ValueEncoder;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -529,6 +530,18 @@ final class TypedCache<K, V> implements Cache<K, V>
         {
             view.unbind();
         }
+    }
+
+    @Override
+    public SnapshotSave save(final java.nio.file.Path file) throws IOException
+    {
+        return bytes.save(file);
+    }
+
+    @Override
+    public SnapshotLoad snapshotLoad()
+    {
+        return bytes.snapshotLoad();
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.larder.RemovalCause;
 import dev.larder.RemovalListener;
 import dev.larder.ValueReader;
 import java.util.List;
+import org.agrona.DirectBuffer;
 
 /**
  * One lock stripe of the cache. It holds the lock, the counters and the live count, and composes
@@ -530,6 +531,80 @@ public final class Segment extends OptimisticReads
     public int maxEntries()
     {
         return index.maxEntries();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Snapshots (SnapshotWriter, SnapshotReader)
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Copies the live records unexpired now into {@code section}, oldest first, under the lock and
+     * nothing else: the section is written to the file after the lock is released.
+     *
+     * @return nanoseconds the lock was held
+     */
+    public long copyLiveRecords(final SnapshotSection section)
+    {
+        guard.checkCaller();
+        try
+        {
+            synchronized (this)
+            {
+                final long start = System.nanoTime();
+                ensureOpen();
+                section.copy(ring, expiry.now());
+                return System.nanoTime() - start;
+            }
+        }
+        finally
+        {
+            guard.endOperation(); // a Ticker may have closed the cache
+        }
+    }
+
+    /**
+     * Stores an entry read from a snapshot, as {@link #put} does, then gives its record the kind
+     * bits and reserved word the snapshot carried.
+     *
+     * @param ttlMillis time to live, or 0 for no expiry
+     * @return true when stored; false when too large for this segment (counted as a rejection)
+     */
+    public boolean restore(
+        final KeyRef key, final DirectBuffer value, final int valueOffset, final int valueLength,
+        final long ttlMillis, final int kindBits, final int reservedWord)
+    {
+        if (!put(key, value, valueOffset, valueLength, ttlMillis, PutMode.PUT))
+        {
+            return false;
+        }
+        if (kindBits != 0 || reservedWord != 0)
+        {
+            setKind(key, kindBits, reservedWord);
+        }
+        return true;
+    }
+
+    /** @return the bytes of this segment's ring: the largest payload a snapshot section of it can have */
+    public int ringSize()
+    {
+        return ring.size();
+    }
+
+    private synchronized void setKind(final KeyRef key, final int kindBits, final int reservedWord)
+    {
+        ensureOpen();
+        try
+        {
+            if (index.find(key) != NOT_FOUND)
+            {
+                beginWrite();
+                Entries.setKind(ring.memory(), index.foundPosition(), kindBits, reservedWord);
+            }
+        }
+        finally
+        {
+            endWrite();
+        }
     }
 
     // ------------------------------------------------------------------------------------------

@@ -153,4 +153,89 @@ class DescriptorLayoutTest
         }
         return expected;
     }
+
+    @Test
+    void snapshotRecordsAreContiguousAlignedAndSumToTheirLengths()
+    {
+        assertLayout(64, new int[][] {
+            {SnapshotDescriptor.MAGIC_OFFSET, Long.BYTES},
+            {SnapshotDescriptor.VERSION_OFFSET, Integer.BYTES},
+            {SnapshotDescriptor.HEADER_LENGTH_OFFSET, Integer.BYTES},
+            {SnapshotDescriptor.CAPACITY_OFFSET, Long.BYTES},
+            {SnapshotDescriptor.SEGMENTS_OFFSET, Integer.BYTES},
+            {SnapshotDescriptor.HASH_FUNCTION_OFFSET, Integer.BYTES},
+            {SnapshotDescriptor.SAVED_AT_OFFSET, Long.BYTES},
+            {SnapshotDescriptor.HEADER_RESERVED_OFFSET, Integer.BYTES, SnapshotDescriptor.HEADER_RESERVED_LENGTH},
+            {SnapshotDescriptor.HEADER_CRC_OFFSET, Integer.BYTES},
+        }, SnapshotDescriptor.HEADER_LENGTH);
+        assertLayout(32, new int[][] {
+            {SnapshotDescriptor.SECTION_MARKER_OFFSET, Integer.BYTES},
+            {SnapshotDescriptor.SECTION_INDEX_OFFSET, Integer.BYTES},
+            {SnapshotDescriptor.SECTION_PAYLOAD_LENGTH_OFFSET, Long.BYTES},
+            {SnapshotDescriptor.SECTION_ENTRIES_OFFSET, Integer.BYTES},
+            {SnapshotDescriptor.SECTION_PAYLOAD_CRC_OFFSET, Integer.BYTES},
+            {SnapshotDescriptor.SECTION_RESERVED_OFFSET, Integer.BYTES},
+            {SnapshotDescriptor.SECTION_CRC_OFFSET, Integer.BYTES},
+        }, SnapshotDescriptor.SECTION_HEADER_LENGTH);
+        assertLayout(24, new int[][] {
+            {SnapshotDescriptor.RECORD_KIND_OFFSET, Integer.BYTES},
+            {SnapshotDescriptor.RECORD_RESERVED_OFFSET, Integer.BYTES},
+            {SnapshotDescriptor.RECORD_EXPIRE_AT_OFFSET, Long.BYTES},
+            {SnapshotDescriptor.RECORD_KEY_LENGTH_OFFSET, Integer.BYTES},
+            {SnapshotDescriptor.RECORD_VALUE_LENGTH_OFFSET, Integer.BYTES},
+        }, SnapshotDescriptor.RECORD_HEADER_LENGTH);
+        assertLayout(32, new int[][] {
+            {SnapshotDescriptor.TRAILER_MAGIC_OFFSET, Long.BYTES},
+            {SnapshotDescriptor.TRAILER_ENTRIES_OFFSET, Long.BYTES},
+            {SnapshotDescriptor.TRAILER_PAYLOAD_BYTES_OFFSET, Long.BYTES},
+            {SnapshotDescriptor.TRAILER_SECTIONS_OFFSET, Integer.BYTES},
+            {SnapshotDescriptor.TRAILER_CRC_OFFSET, Integer.BYTES},
+        }, SnapshotDescriptor.TRAILER_LENGTH);
+    }
+
+    @Test
+    void eachChecksumIsTheLastFieldOfItsRecordSoThatItCoversAllTheOthers()
+    {
+        assertEquals(SnapshotDescriptor.HEADER_LENGTH - Integer.BYTES, SnapshotDescriptor.HEADER_CRC_OFFSET);
+        assertEquals(SnapshotDescriptor.SECTION_HEADER_LENGTH - Integer.BYTES, SnapshotDescriptor.SECTION_CRC_OFFSET);
+        assertEquals(SnapshotDescriptor.TRAILER_LENGTH - Integer.BYTES, SnapshotDescriptor.TRAILER_CRC_OFFSET);
+    }
+
+    @Test
+    void aSnapshotRecordIsNeverLongerThanTheRingRecordItCopies()
+    {
+        assertEquals(EntryDescriptor.HEADER_LENGTH, SnapshotDescriptor.RECORD_HEADER_LENGTH);
+        for (int length = 0; length < 64; length++)
+        {
+            assertTrue(SnapshotDescriptor.recordLength(length, 3) <= EntryDescriptor.recordLength(length, 3));
+        }
+    }
+
+    @Test
+    void snapshotMarkersSpellTheirNamesInTheFile()
+    {
+        final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals("LARDERSN", new String(bytes.putLong(0, SnapshotDescriptor.MAGIC).array(),
+            java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("LARDEREN", new String(bytes.putLong(0, SnapshotDescriptor.TRAILER_MAGIC).array(),
+            java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("SECT", new String(bytes.putInt(0, SnapshotDescriptor.SECTION_MARKER).array(), 0, 4,
+            java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(EntryDescriptor.FLAGS_MASK & ~3, SnapshotDescriptor.KIND_MASK);
+    }
+
+    /** Fields {offset, size[, length when not size]} must be contiguous, aligned to size, and sum to the total. */
+    private static void assertLayout(final int expectedLength, final int[][] fields, final int length)
+    {
+        int expected = 0;
+        for (final int[] field : fields)
+        {
+            assertEquals(expected, field[0], "fields must be contiguous");
+            assertEquals(0, field[0] % field[1], "field at " + field[0] + " must be aligned to its size");
+            expected += field.length > 2 ? field[2] : field[1];
+        }
+        assertEquals(expected, length);
+        assertEquals(expectedLength, length);
+        assertEquals(0, length % Long.BYTES);
+    }
 }
