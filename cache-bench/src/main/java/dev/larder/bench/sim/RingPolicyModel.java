@@ -394,7 +394,10 @@ public final class RingPolicyModel implements Policy
         }
     }
 
-    /** One segment: its two rings, its sketch, the per-entry bits of its index slots. */
+    /**
+     * One segment (or one shadow): its three rings, its sketch, the per-entry bits of its index
+     * slots. Which ring a record is in needs no bit: in the engine its offset says it (page table).
+     */
     private final class Segment
     {
         final int capacity;
@@ -409,8 +412,6 @@ public final class RingPolicyModel implements Policy
         final boolean[] referenced;
         /** Epoch of the last read, 4 bits in the index slot. */
         final byte[] epochs;
-        /** Whether the record lives in the window ring (in the engine: which ring its offset points into). */
-        final boolean[] inWindow;
         final int[] free;
         int freeCount;
         int windowTarget;
@@ -433,7 +434,6 @@ public final class RingPolicyModel implements Policy
             hashes = new long[this.capacity + 1];
             referenced = new boolean[this.capacity + 1];
             epochs = new byte[this.capacity + 1];
-            inWindow = new boolean[this.capacity + 1];
             free = new int[this.capacity + 1];
             for (int i = 0; i <= this.capacity; i++)
             {
@@ -462,7 +462,6 @@ public final class RingPolicyModel implements Policy
             hashes[id] = hash;
             referenced[id] = false;
             epochs[id] = (byte)epoch;
-            inWindow[id] = true;
             index.put(key, id);
             window.add(id);
             if (++insertsThisEpoch >= Math.max(1, capacity / EPOCHS_PER_TURNOVER))
@@ -525,7 +524,6 @@ public final class RingPolicyModel implements Policy
 
         private void toProbation(final int id)
         {
-            inWindow[id] = false;
             referenced[id] = false;
             probation.add(id);
             moves++;
