@@ -21,11 +21,18 @@ import java.util.Map;
  * mvn -B -q -DskipTests package -pl cache-bench -am
  * java -cp cache-bench/target/benchmarks.jar dev.larder.bench.sim.HitRateSimulator \
  *     [--traces all|name,name] [--sizes 100,250,500,1000,2000,4000] [--out cache-bench/results] [--charts docs/charts]
+ *     [--policies all|name,name] [--csv hitrate.csv] [--next-seed 1]
  * </pre>
  *
- * Traces: the bundled LIRS traces (see {@code src/main/resources/traces/README.md}), a synthetic Zipf
- * trace ({@code zipf}: 200k accesses over 10k keys, s = 0.99) and a synthetic scan trace
- * ({@code scan-synthetic}). A file can be replayed with {@code --file path --format lirs|bin32|bin64}.
+ * Traces: the bundled LIRS traces (see {@code src/main/resources/traces/README.md}) and the synthetic
+ * ones of {@link Traces#SYNTHETIC}: Zipf ({@code zipf}: 200k accesses over 10k keys, s = 0.99), scans
+ * over a hot set ({@code scan-synthetic}), and the workload kinds the files lack: database
+ * ({@code oltp}), search ({@code search}), web ({@code web}), recommendation ({@code recommendation})
+ * and phases that switch between recency and frequency ({@code phases}). A file can be replayed
+ * with {@code --file path --format lirs|bin32|bin64}. Policies: {@link Policies#NAMES};
+ * {@code --next-seed} sets {@code larder-next}'s hash key and admission coin. With larder-next, LRU
+ * and Caffeine in the run, the summary also prints larder-next minus the better of LRU and
+ * Caffeine per trace and size, and the worst cells (issue 13's goal: at least -1 point).
  */
 public final class HitRateSimulator
 {
@@ -53,6 +60,9 @@ public final class HitRateSimulator
         final Path charts = Paths.get(options.getOrDefault("charts", "docs/charts"));
         final int[] sizes = parseSizes(options.getOrDefault("sizes", "100,250,500,1000,2000,4000"));
         final Map<String, long[]> traces = traces(options);
+        final long nextSeed = Long.parseLong(options.getOrDefault("next-seed", "1"));
+        final List<String> policies = "all".equals(options.getOrDefault("policies", "all")) ? Policies.NAMES
+            : List.of(options.get("policies").split(","));
 
         final List<Row> rows = new ArrayList<>();
         for (final Map.Entry<String, long[]> trace : traces.entrySet())
@@ -64,9 +74,9 @@ public final class HitRateSimulator
                 {
                     continue;
                 }
-                for (final String policyName : Policies.NAMES)
+                for (final String policyName : policies)
                 {
-                    try (Policy policy = Policies.create(policyName, size))
+                    try (Policy policy = Policies.create(policyName, size, nextSeed))
                     {
                         long hits = 0;
                         for (final long key : trace.getValue())
@@ -86,7 +96,7 @@ public final class HitRateSimulator
         }
 
         Files.createDirectories(out);
-        final Path csv = out.resolve("hitrate.csv");
+        final Path csv = out.resolve(options.getOrDefault("csv", "hitrate.csv"));
         try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8)))
         {
             writer.println("trace,size,policy,hitRate,held");
@@ -102,7 +112,14 @@ public final class HitRateSimulator
             SvgChart.hitRates(trace, rows.stream().filter(row -> row.trace().equals(trace)).toList(),
                 charts.resolve("hitrate-" + trace + ".svg"));
         }
-        report(rows, traces.keySet());
+        if (policies.containsAll(List.of("larder", "lru", "fifo", "clock", "caffeine")))
+        {
+            report(rows, traces.keySet());
+        }
+        if (policies.containsAll(List.of("larder-next", "lru", "caffeine")))
+        {
+            reportNext(rows, traces.keySet());
+        }
         System.out.println("wrote " + csv + " and charts in " + charts);
     }
 
@@ -129,6 +146,48 @@ public final class HitRateSimulator
             }
             System.out.printf(Locale.ROOT, "%-15s largest shortfall of larder below exact LRU: %.2f points%n", trace,
                 100 * worst);
+        }
+    }
+
+    /**
+     * Prints, per trace and size, larder-next minus the better of exact LRU and Caffeine (the goal
+     * of issue 13: at least -1 point everywhere), then the worst cells.
+     */
+    private static void reportNext(final List<Row> rows, final Iterable<String> traces)
+    {
+        System.out.printf(Locale.ROOT, "%n%-15s %6s %11s %8s %8s %10s%n", "trace", "size", "larder-next", "lru",
+            "caffeine", "next-best");
+        final List<double[]> cells = new ArrayList<>();
+        final List<String> cellNames = new ArrayList<>();
+        for (final String trace : traces)
+        {
+            for (final Row next : rows)
+            {
+                if (!next.trace().equals(trace) || !next.policy().equals("larder-next"))
+                {
+                    continue;
+                }
+                final double lru = rate(rows, trace, next.size(), "lru");
+                final double caffeine = rate(rows, trace, next.size(), "caffeine");
+                final double gap = 100 * (next.hitRate() - Math.max(lru, caffeine));
+                System.out.printf(Locale.ROOT, "%-15s %6d %10.2f%% %7.2f%% %7.2f%% %+9.2f%s%n", trace, next.size(),
+                    100 * next.hitRate(), 100 * lru, 100 * caffeine, gap, gap < -1 ? "  MISSED" : "");
+                cells.add(new double[] {gap});
+                cellNames.add(trace + " at " + next.size());
+            }
+        }
+        final List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < cells.size(); i++)
+        {
+            order.add(i);
+        }
+        order.sort((a, b) -> Double.compare(cells.get(a)[0], cells.get(b)[0]));
+        final long missed = cells.stream().filter(cell -> cell[0] < -1).count();
+        System.out.printf(Locale.ROOT, "%nlarder-next below max(lru, caffeine) by more than 1 point in %d of %d cells;"
+            + " worst cells:%n", missed, cells.size());
+        for (final int i : order.subList(0, Math.min(10, order.size())))
+        {
+            System.out.printf(Locale.ROOT, "  %-22s %+6.2f%n", cellNames.get(i), cells.get(i)[0]);
         }
     }
 
@@ -176,20 +235,15 @@ public final class HitRateSimulator
         }
         final String wanted = options.getOrDefault("traces", "all");
         final List<String> names = new ArrayList<>(List.of(Traces.BUNDLED));
-        names.add("zipf");
-        names.add("scan-synthetic");
+        final List<String> synthetic = List.of(Traces.SYNTHETIC);
+        names.addAll(synthetic);
         for (final String name : names)
         {
             if (!"all".equals(wanted) && !List.of(wanted.split(",")).contains(name))
             {
                 continue;
             }
-            switch (name)
-            {
-                case "zipf" -> traces.put(name, Traces.zipf(200_000, 10_000, 0.99, 7));
-                case "scan-synthetic" -> traces.put(name, Traces.scan(200_000, 2_000, 20_000, 5_000, 7));
-                default -> traces.put(name, Traces.bundled(name));
-            }
+            traces.put(name, synthetic.contains(name) ? Traces.synthetic(name) : Traces.bundled(name));
         }
         return traces;
     }

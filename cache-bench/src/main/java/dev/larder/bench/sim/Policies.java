@@ -10,12 +10,14 @@ import java.util.Map;
 
 /**
  * The policies the simulator compares: the real Larder cache, the reference policies exact LRU,
- * FIFO and CLOCK, and real Caffeine (W-TinyLFU). Each holds {@code capacity} entries.
+ * FIFO and CLOCK, real Caffeine (W-TinyLFU), and {@code larder-next}, the model of the ring engine
+ * with the frequency-aware policy of docs/policy.md ({@link RingPolicyModel}). Each holds
+ * {@code capacity} entries.
  */
 public final class Policies
 {
     /** Every policy name, in report order. */
-    public static final List<String> NAMES = List.of("larder", "lru", "fifo", "clock", "caffeine");
+    public static final List<String> NAMES = List.of("larder", "lru", "fifo", "clock", "caffeine", "larder-next");
 
     private Policies()
     {
@@ -23,6 +25,16 @@ public final class Policies
 
     /** @return a new policy of kind {@code name} holding {@code capacity} entries. */
     public static Policy create(final String name, final int capacity)
+    {
+        return create(name, capacity, 1);
+    }
+
+    /**
+     * @param nextSeed the seed of {@code larder-next}'s hash key and admission coin (the engine draws
+     *                 its hash key at random per cache, so results should hold for any seed)
+     * @return a new policy of kind {@code name} holding {@code capacity} entries
+     */
+    public static Policy create(final String name, final int capacity, final long nextSeed)
     {
         switch (name)
         {
@@ -36,6 +48,8 @@ public final class Policies
                 return new Clock(capacity);
             case "caffeine":
                 return new CaffeinePolicy(capacity);
+            case "larder-next":
+                return new RingPolicyModel("larder-next", capacity, RingPolicyModel.Config.defaults().withSeed(nextSeed));
             default:
                 throw new IllegalArgumentException("unknown policy: " + name + ", expected one of " + NAMES);
         }

@@ -76,7 +76,7 @@ public final class SvgChart
             }
             svg.append(String.format(Locale.ROOT,
                 "<polyline points='%s' fill='none' stroke='%s' stroke-width='%s'/>%n", points.toString().trim(),
-                stroke, "larder".equals(line.getKey()) ? "3" : "1.5"));
+                stroke, line.getKey().startsWith("larder") ? "3" : "1.5"));
             legend(svg, colour, line.getKey(), stroke);
             colour++;
         }

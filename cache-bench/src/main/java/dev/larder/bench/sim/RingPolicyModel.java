@@ -1,0 +1,600 @@
+package dev.larder.bench.sim;
+
+import dev.larder.HashFunction;
+import dev.larder.internal.KeyHasher;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A model of Larder's ring engine with the frequency-aware policy of docs/policy.md, reported as
+ * {@code larder-next} by the simulator. It uses only mechanisms the off-heap engine can run with
+ * O(1) work per operation and no per-entry heap objects; docs/policy.md maps each one to the
+ * engine (slot bits, off-heap arrays, bytes per entry). The maps and arrays here stand for the
+ * engine's index and rings; they hold ids and hashes, never entry objects the engine would need.
+ *
+ * <h2>Structure, per segment</h2>
+ * <ul>
+ *   <li>Three FIFO rings of records: the <b>window</b>, where every new entry is appended, and the
+ *       main region split into <b>probation</b> and <b>protected</b> (at most
+ *       {@link Config#protectedShare} of the main region). A "move" copies a record from the
+ *       head of one ring to the tail of another (or the same) ring, as today's second chance
+ *       does.</li>
+ *   <li>Per entry, in the index slot: the referenced bit R and the 4-bit epoch of its last read
+ *       (today's bits), and which ring the record lies in (implied by its offset in the engine).</li>
+ *   <li>A {@link FrequencySketch} (count-min, 4-bit counters, halved every
+ *       {@link Config#sketchSampleFactor} × capacity counted events) indexed by the keyed 64-bit
+ *       hash. A miss counts; a hit counts when it changes the slot's mark (R was clear, or its
+ *       epoch is older), which is exactly when the engine's lock-free reader writes the slot.</li>
+ * </ul>
+ *
+ * <h2>Making room (what {@code EvictionPolicy.evictHead} becomes)</h2>
+ * While a segment holds more than its capacity:
+ * <ol>
+ *   <li>If the window is over its target: its head, if read since it was appended or last moved
+ *       (R), gets a second chance at the window's tail (the window is a CLOCK). Otherwise it is
+ *       the <i>candidate</i>. If the main region is under its share the candidate moves to the
+ *       probation tail. Otherwise the probation ring's victim is found (below) and the sketch
+ *       decides: the candidate is admitted (victim evicted, candidate moved to the probation
+ *       tail) when its frequency is higher than the victim's, or, when its frequency is at least
+ *       {@link Config#hashDosThreshold}, with probability 1/128 (Caffeine's guard against an
+ *       attacker who keeps a victim's count high); otherwise the candidate is evicted, which is
+ *       an <i>admission rejection</i>, counted apart.</li>
+ *   <li>Otherwise the main region is over its share: the probation victim is evicted.</li>
+ * </ol>
+ * Finding the probation victim: a probation head with R set is promoted to the protected tail
+ * (R cleared); while the protected ring is over its share, its head goes round again if read
+ * within {@link Config#mainKeepAge} epochs (R set), else is demoted to the probation tail. The
+ * first probation head without R is the victim. Every promotion or second chance consumes an R
+ * bit that a read set, so the moves are bounded and paid for by reads, amortised.
+ *
+ * <h2>Adaptivity: shadow caches</h2>
+ * The window's share of the capacity is chosen among {@link Config#shadowFractions} by
+ * <i>shadows</i>: for each fraction, a copy of this policy's bookkeeping (hashes only, no
+ * values) at that fixed fraction, fed the accesses of a hash-sampled subset of keys (at most
+ * {@link Config#shadowMaxEntries} entries per shadow; all keys for a cache that small). Every
+ * shadow-capacity sampled accesses, their hit counts (decayed with a half-life of
+ * {@link Config#shadowHalfLife} shadow capacities) are compared, and the cache takes the best
+ * shadow's fraction when it leads the current one by more than {@link Config#shadowConfidence}
+ * standard deviations (Poisson) at two decisions in a row. Since every shadow sees the same accesses at the same time,
+ * a phase change cannot be mistaken for the effect of a resize, which is what makes a
+ * sequential hill climber jump about. The hill climber (Caffeine's rule) remains as
+ * {@link Adaptation#HILL_CLIMBING} for comparison.
+ */
+public final class RingPolicyModel implements Policy
+{
+    /** How the window's share adapts. */
+    public enum Adaptation
+    {
+        /** Fixed at {@link Config#initialWindow}. */
+        NONE,
+        /** Caffeine's hill climber on the hit rate of successive samples. */
+        HILL_CLIMBING,
+        /** The best of the shadow caches (see the class comment). */
+        SHADOWS
+    }
+
+    /**
+     * The model's settings; {@link #defaults()} is {@code larder-next}.
+     *
+     * @param segments            segments (a power of two); the simulator's Larder uses one
+     * @param initialWindow       window share at start
+     * @param adaptation          how the window share adapts
+     * @param shadowFractions     window shares the shadows try
+     * @param shadowMaxEntries    most entries per shadow (sets the sampling rate)
+     * @param shadowHalfLife      half-life of shadow scores, in shadow capacities of sampled accesses
+     * @param shadowConfidence    lead (in standard deviations) a shadow needs before the cache follows it
+     * @param climbSample         hill climber: accesses per sample, in capacities
+     * @param stepPercent         hill climber: initial step, share of the capacity
+     * @param stepDecay           hill climber: step decay per sample
+     * @param restartThreshold    hill climber: hit-rate change that restarts the step
+     * @param sketchWordsPerEntry sketch words (16 counters each) per entry
+     * @param sketchSampleFactor  sketch events per aging, in capacities
+     * @param doorkeeper          whether the sketch has a doorkeeper
+     * @param countEveryRead      count every read in the sketch, not only mark changes
+     * @param mainKeepAge         epochs within which a protected entry's read keeps it protected
+     * @param protectedShare      protected ring's most share of the main region
+     * @param hashDosThreshold    candidate frequency from which a lost admission is retried at 1/128
+     * @param seed                seed of the hash key and of the admission coin
+     */
+    public record Config(
+        int segments,
+        double initialWindow,
+        Adaptation adaptation,
+        double[] shadowFractions,
+        int shadowMaxEntries,
+        int shadowHalfLife,
+        double shadowConfidence,
+        int climbSample,
+        double stepPercent,
+        double stepDecay,
+        double restartThreshold,
+        double sketchWordsPerEntry,
+        int sketchSampleFactor,
+        boolean doorkeeper,
+        boolean countEveryRead,
+        int mainKeepAge,
+        double protectedShare,
+        int hashDosThreshold,
+        long seed)
+    {
+        /** @return the settings of {@code larder-next} */
+        public static Config defaults()
+        {
+            return new Config(1, 0.01, Adaptation.SHADOWS, new double[] {0.01, 0.1, 0.3, 0.6, 0.9, 1.0}, 4096, 8, 2.0,
+                10, 0.0625, 0.98, 0.05, 1.0, 10, false, false, 6, 0.8, 6, 1);
+        }
+
+        /** @return these settings with another seed */
+        public Config withSeed(final long newSeed)
+        {
+            return new Config(segments, initialWindow, adaptation, shadowFractions, shadowMaxEntries, shadowHalfLife,
+                shadowConfidence, climbSample, stepPercent, stepDecay, restartThreshold, sketchWordsPerEntry,
+                sketchSampleFactor, doorkeeper, countEveryRead, mainKeepAge, protectedShare, hashDosThreshold, newSeed);
+        }
+    }
+
+    private static final int EPOCHS = 16;
+    private static final int EPOCHS_PER_TURNOVER = 8;
+    /**
+     * The top 24 bits of the hash times an odd constant select the sampled keys (a remix, so that
+     * the sample does not favour the segments, which use hash bits 58-63, or sketch blocks).
+     */
+    private static final int SAMPLE_BITS = 24;
+    private static final long SAMPLE_MIX = 0x9E37_79B9_7F4A_7C15L;
+
+    private final String name;
+    private final Config config;
+    private final int capacity;
+    /** The engine's keyed hash: SipHash-1-3 under a key derived from the seed. */
+    private final KeyHasher hasher;
+    private final SplittableRandom random;
+    private final Segment[] segments;
+
+    /** Shadows: the policy at fixed window shares, on the sampled keys. */
+    private final Segment[] shadows;
+    private final double[] shadowScores;
+    private final long sampleThreshold;
+    private final int decisionPeriod;
+    private final double scoreDecay;
+    private int shadowAccesses;
+    private int followed;
+    /** The shadow that led clearly at the last decision, -1 if none. */
+    private int pending = -1;
+
+    // hill climber
+    private double windowFraction;
+    private double step;
+    private double previousHitRate;
+    private long sampleHits;
+    private long sampleMisses;
+
+    public RingPolicyModel(final String name, final int capacity, final Config config)
+    {
+        this.name = name;
+        this.config = config;
+        this.capacity = capacity;
+        this.random = new SplittableRandom(config.seed());
+        this.hasher = KeyHasher.seeded(HashFunction.SIPHASH_1_3, config.seed() * 31 + 17);
+        this.windowFraction = config.initialWindow();
+        this.step = config.stepPercent();
+        segments = new Segment[config.segments()];
+        for (int i = 0; i < segments.length; i++)
+        {
+            final int share = capacity / segments.length + (i < capacity % segments.length ? 1 : 0);
+            segments[i] = new Segment(share, false);
+        }
+        final double rate = Math.min(1.0, (double)config.shadowMaxEntries() / capacity);
+        sampleThreshold = (long)Math.ceil(rate * (1L << SAMPLE_BITS));
+        final int shadowCapacity = Math.max(1, (int)Math.round(capacity * rate));
+        final int count = config.adaptation() == Adaptation.SHADOWS ? config.shadowFractions().length : 0;
+        shadows = new Segment[count];
+        shadowScores = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            shadows[i] = new Segment(shadowCapacity, true);
+            shadows[i].windowTarget = (int)Math.round(config.shadowFractions()[i] * shadowCapacity);
+            if (config.shadowFractions()[i] == config.initialWindow())
+            {
+                followed = i;
+            }
+        }
+        decisionPeriod = Math.max(16, shadowCapacity);
+        scoreDecay = Math.pow(0.5, 1.0 / config.shadowHalfLife());
+        resize();
+    }
+
+    @Override
+    public boolean access(final long key)
+    {
+        final long hash = hasher.hash(key);
+        final boolean hit = segmentOf(hash).access(key, hash, true);
+        if (shadows.length > 0 && (hash * SAMPLE_MIX) >>> (64 - SAMPLE_BITS) < sampleThreshold)
+        {
+            shadowAccess(key, hash);
+        }
+        if (config.adaptation() == Adaptation.HILL_CLIMBING)
+        {
+            if (hit)
+            {
+                sampleHits++;
+            }
+            else
+            {
+                sampleMisses++;
+            }
+            if (sampleHits + sampleMisses >= (long)config.climbSample() * capacity)
+            {
+                climb();
+            }
+        }
+        return hit;
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    /** @return candidates evicted at the main region's door (admission rejections) */
+    public long rejections()
+    {
+        long sum = 0;
+        for (final Segment segment : segments)
+        {
+            sum += segment.rejections;
+        }
+        return sum;
+    }
+
+    /** @return records moved from a ring's head to a tail (second chances, promotions, demotions, window exits) */
+    public long moves()
+    {
+        long sum = 0;
+        for (final Segment segment : segments)
+        {
+            sum += segment.moves;
+        }
+        return sum;
+    }
+
+    /** @return the window's current share of the capacity */
+    public double windowFraction()
+    {
+        return windowFraction;
+    }
+
+    /** @return the sketch bytes of all segments */
+    public long sketchBytes()
+    {
+        long bytes = 0;
+        for (final Segment segment : segments)
+        {
+            bytes += segment.sketch.bytes();
+        }
+        return bytes;
+    }
+
+    /** @return entries per shadow (all shadows have the same capacity), 0 without shadows */
+    public int shadowCapacity()
+    {
+        return shadows.length == 0 ? 0 : shadows[0].capacity;
+    }
+
+    private Segment segmentOf(final long hash)
+    {
+        return segments[(int)(hash >>> 58) & (segments.length - 1)];
+    }
+
+    /** Replays a sampled access on every shadow; once per period the cache may follow a better shadow. */
+    private void shadowAccess(final long key, final long hash)
+    {
+        for (int i = 0; i < shadows.length; i++)
+        {
+            if (shadows[i].access(key, hash, false))
+            {
+                shadowScores[i]++;
+            }
+        }
+        if (++shadowAccesses < decisionPeriod)
+        {
+            return;
+        }
+        shadowAccesses = 0;
+        int best = followed;
+        for (int i = 0; i < shadows.length; i++)
+        {
+            if (shadowScores[i] > shadowScores[best])
+            {
+                best = i;
+            }
+        }
+        final double lead = shadowScores[best] - shadowScores[followed];
+        final boolean clear = lead > config.shadowConfidence() * Math.sqrt(shadowScores[best] + shadowScores[followed]);
+        // the lead must hold at two decisions in a row: one period's lead on a short trace is
+        // often the warm-up of a share that then does worse in the cache (seeds 1-4: worst cell
+        // -3.8 points with the confirmation, -7.9 without)
+        if (clear && best == pending)
+        {
+            followed = best;
+            windowFraction = config.shadowFractions()[followed];
+            resize();
+            pending = -1;
+        }
+        else
+        {
+            pending = clear ? best : -1;
+        }
+        for (int i = 0; i < shadows.length; i++)
+        {
+            shadowScores[i] *= scoreDecay;
+        }
+    }
+
+    /** Caffeine's hill climber: keep going while the hit rate rises, turn round when it falls. */
+    private void climb()
+    {
+        final double hitRate = (double)sampleHits / (sampleHits + sampleMisses);
+        final double change = hitRate - previousHitRate;
+        final double amount = change >= 0 ? step : -step;
+        step = Math.abs(change) >= config.restartThreshold()
+            ? config.stepPercent() * Math.signum(amount)
+            : amount * config.stepDecay();
+        previousHitRate = hitRate;
+        sampleHits = 0;
+        sampleMisses = 0;
+        windowFraction = Math.max(0, Math.min(1, windowFraction + amount));
+        resize();
+    }
+
+    private void resize()
+    {
+        for (final Segment segment : segments)
+        {
+            segment.windowTarget = (int)Math.round(windowFraction * segment.capacity);
+        }
+    }
+
+    /** A FIFO of entry ids: the order of records in one ring. */
+    private static final class IdRing
+    {
+        private final int[] ids;
+        private int head;
+        private int size;
+
+        IdRing(final int capacity)
+        {
+            ids = new int[capacity + 1];
+        }
+
+        int size()
+        {
+            return size;
+        }
+
+        int head()
+        {
+            return ids[head];
+        }
+
+        int poll()
+        {
+            final int id = ids[head];
+            head = head + 1 == ids.length ? 0 : head + 1;
+            size--;
+            return id;
+        }
+
+        void add(final int id)
+        {
+            final int at = head + size;
+            ids[at >= ids.length ? at - ids.length : at] = id;
+            size++;
+        }
+    }
+
+    /**
+     * One segment (or one shadow): its three rings, its sketch, the per-entry bits of its index
+     * slots. Which ring a record is in needs no bit: in the engine its offset says it (page table).
+     */
+    private final class Segment
+    {
+        final int capacity;
+        final FrequencySketch sketch;
+        final IdRing window;
+        final IdRing probation;
+        final IdRing protectedRing;
+        final Map<Long, Integer> index;
+        final long[] keys;
+        final long[] hashes;
+        /** R bit of the index slot. */
+        final boolean[] referenced;
+        /** Epoch of the last read, 4 bits in the index slot. */
+        final byte[] epochs;
+        final int[] free;
+        int freeCount;
+        int windowTarget;
+        int epoch;
+        int insertsThisEpoch;
+        long rejections;
+        long moves;
+
+        /** @param shadow true for a shadow, which has no sketch and consults those of the cache's segments */
+        Segment(final int capacity, final boolean shadow)
+        {
+            this.capacity = Math.max(1, capacity);
+            this.sketch = shadow ? null : new FrequencySketch(this.capacity, config.sketchWordsPerEntry(),
+                config.sketchSampleFactor(), config.doorkeeper());
+            window = new IdRing(this.capacity + 1);
+            probation = new IdRing(this.capacity + 1);
+            protectedRing = new IdRing(this.capacity + 1);
+            index = new HashMap<>(this.capacity * 2);
+            keys = new long[this.capacity + 1];
+            hashes = new long[this.capacity + 1];
+            referenced = new boolean[this.capacity + 1];
+            epochs = new byte[this.capacity + 1];
+            free = new int[this.capacity + 1];
+            for (int i = 0; i <= this.capacity; i++)
+            {
+                free[freeCount++] = this.capacity - i;
+            }
+        }
+
+        boolean access(final long key, final long hash, final boolean count)
+        {
+            final Integer found = index.get(key);
+            // the sketch counts a read when the read changes the slot's mark (R clear, or an older
+            // epoch): the engine's reader writes the slot then anyway (config.countEveryRead() to
+            // count every read, as Caffeine does)
+            if (count && (found == null || config.countEveryRead() || !referenced[found] || epochs[found] != epoch))
+            {
+                sketch.increment(hash);
+            }
+            if (found != null)
+            {
+                referenced[found] = true;
+                epochs[found] = (byte)epoch;
+                return true;
+            }
+            final int id = free[--freeCount];
+            keys[id] = key;
+            hashes[id] = hash;
+            referenced[id] = false;
+            epochs[id] = (byte)epoch;
+            index.put(key, id);
+            window.add(id);
+            if (++insertsThisEpoch >= Math.max(1, capacity / EPOCHS_PER_TURNOVER))
+            {
+                insertsThisEpoch = 0;
+                epoch = (epoch + 1) & (EPOCHS - 1);
+            }
+            while (window.size() + probation.size() + protectedRing.size() > capacity)
+            {
+                makeRoom();
+            }
+            return false;
+        }
+
+        private boolean young(final int id, final int keepAge)
+        {
+            return ((epoch - epochs[id]) & (EPOCHS - 1)) < keepAge;
+        }
+
+        /** One step of making room; see the class comment. */
+        private void makeRoom()
+        {
+            final int mainSize = probation.size() + protectedRing.size();
+            if (window.size() > windowTarget || mainSize == 0)
+            {
+                final int candidate = window.poll();
+                if (referenced[candidate] && window.size() > 0)
+                {
+                    referenced[candidate] = false;
+                    window.add(candidate);
+                    moves++;
+                    return;
+                }
+                if (mainSize < capacity - windowTarget)
+                {
+                    toProbation(candidate);
+                    return;
+                }
+                if (mainSize == 0)
+                {
+                    evict(candidate);
+                    return;
+                }
+                final int victim = findVictim();
+                if (admit(hashes[candidate], hashes[victim]))
+                {
+                    evict(probation.poll());
+                    toProbation(candidate);
+                }
+                else
+                {
+                    rejections++;
+                    evict(candidate);
+                }
+                return;
+            }
+            findVictim();
+            evict(probation.poll());
+        }
+
+        private void toProbation(final int id)
+        {
+            referenced[id] = false;
+            probation.add(id);
+            moves++;
+        }
+
+        /**
+         * Runs the main rings until the probation ring's head is the victim; returns it (still at
+         * the head). A probation head read since it entered is promoted to the protected ring; when
+         * the protected ring is over its share its head is demoted to the probation tail, unless
+         * read recently (second chance in the protected ring). Bounded: every promotion or second
+         * chance consumes an R bit.
+         */
+        private int findVictim()
+        {
+            final int protectedTarget = (int)((capacity - windowTarget) * config.protectedShare());
+            while (true)
+            {
+                if (probation.size() == 0)
+                {
+                    final int demoted = protectedRing.poll();
+                    referenced[demoted] = false;
+                    probation.add(demoted);
+                    moves++;
+                    continue;
+                }
+                final int head = probation.head();
+                if (!referenced[head])
+                {
+                    return head;
+                }
+                referenced[head] = false;
+                protectedRing.add(probation.poll());
+                moves++;
+                while (protectedRing.size() > protectedTarget && protectedRing.size() > 0)
+                {
+                    final int top = protectedRing.poll();
+                    moves++;
+                    if (referenced[top] && young(top, config.mainKeepAge()))
+                    {
+                        referenced[top] = false;
+                        protectedRing.add(top);
+                    }
+                    else
+                    {
+                        referenced[top] = false;
+                        probation.add(top);
+                    }
+                }
+            }
+        }
+
+        private FrequencySketch sketchOf(final long hash)
+        {
+            return sketch != null ? sketch : segmentOf(hash).sketch;
+        }
+
+        private boolean admit(final long candidateHash, final long victimHash)
+        {
+            final int candidateFrequency = sketchOf(candidateHash).frequency(candidateHash);
+            final int victimFrequency = sketchOf(victimHash).frequency(victimHash);
+            if (candidateFrequency > victimFrequency)
+            {
+                return true;
+            }
+            return candidateFrequency >= config.hashDosThreshold() && (random.nextInt() & 127) == 0;
+        }
+
+        private void evict(final int id)
+        {
+            index.remove(keys[id]);
+            free[freeCount++] = id;
+        }
+    }
+}
