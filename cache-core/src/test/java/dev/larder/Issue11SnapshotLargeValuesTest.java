@@ -3,17 +3,23 @@ package dev.larder;
 import static dev.larder.Issue11LargeValuesTest.pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.larder.internal.Segment;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -272,5 +278,58 @@ class Issue11SnapshotLargeValuesTest
             assertEquals(chunksOf(lasting, savedStride()), liveChunks(cache), "the expired value's chunks were dropped");
             cache.verifyInvariants();
         }
+    }
+
+    @Test
+    void aRecordWhoseKindContradictsItsLengthsIsRefusedAsDamaged() throws IOException
+    {
+        final Path file = dir.resolve("kinds.snap");
+        try (OffHeapCache cache = OffHeapCache.builder().capacity(1 << 20).segments(1).build())
+        {
+            cache.put(pattern(16, 1), pattern(16, 2));
+            cache.save(file);
+        }
+        final byte[] saved = Files.readAllBytes(file);
+        assertEquals("is not a valid chunk", refusal(file, saved, 4, 0), "a chunk's key is its 8-byte id");
+        assertEquals("is a large value's head", refusal(file, saved, 1 << 30, 0), "a head's value is 24 bytes");
+        assertEquals("is not a valid entry", refusal(file, saved, 0, 7), "only a chunk has a check");
+        assertEquals("has unknown kind bits", refusal(file, saved, 4 | 1 << 30, 0));
+    }
+
+    /**
+     * Gives the one record of a one-segment snapshot other kind bits and check, reseals the
+     * section's checksums so that only the record's own checks can refuse it, and loads it.
+     *
+     * @return which check refused it
+     */
+    private static String refusal(final Path file, final byte[] saved, final int kind, final int check)
+        throws IOException
+    {
+        final int section = 64;
+        final int payload = section + 32;
+        final byte[] bytes = saved.clone();
+        final ByteBuffer le = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        le.putInt(payload, kind);
+        le.putInt(payload + 4, check);
+        final CRC32C crc = new CRC32C();
+        crc.update(bytes, payload, (int)le.getLong(section + 8));
+        le.putInt(section + 20, (int)crc.getValue());
+        crc.reset();
+        crc.update(bytes, section, 28);
+        le.putInt(section + 28, (int)crc.getValue());
+        Files.write(file, bytes);
+        final UncheckedIOException ex = assertThrows(UncheckedIOException.class,
+            () -> OffHeapCache.builder().capacity(1 << 20).loadSnapshot(file).build().close());
+        final String message = assertInstanceOf(SnapshotException.class, ex.getCause()).getMessage();
+        assertTrue(message.contains("damaged: section 0 of 1, entry 0 "), message);
+        for (final String rule : new String[] {"is not a valid chunk", "is a large value's head", "is not a valid entry",
+            "has unknown kind bits"})
+        {
+            if (message.contains(rule))
+            {
+                return rule;
+            }
+        }
+        return message;
     }
 }
