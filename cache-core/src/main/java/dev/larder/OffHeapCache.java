@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.larder.internal.CallbackGuard;
 import dev.larder.internal.KeyHasher;
 import dev.larder.internal.KeyRef;
+import dev.larder.internal.LargeValueRestore;
 import dev.larder.internal.LargeValues;
 import dev.larder.internal.MemoryKind;
 import dev.larder.internal.OffHeapAllocator;
@@ -1058,10 +1059,14 @@ public final class OffHeapCache implements AutoCloseable
         SnapshotLoad load;
         try
         {
+            final LargeValueRestore restore = large.restoring();
             final SnapshotReader.Outcome outcome = SnapshotReader.load(file, wallClock, MAX_TTL.toMillis(),
-                this::restore);
-            load = new SnapshotLoad(file, true, outcome.entries(), outcome.loaded(), outcome.expired(),
-                outcome.rejected(), stats().evictionCount() - evictionsBefore, outcome.bytes(),
+                (buffer, keyOffset, keyLength, valueOffset, valueLength, ttlMillis, kindBits, chunkCheck) ->
+                restore.restore(key(buffer, keyOffset, keyLength), buffer, keyOffset, valueOffset, valueLength,
+                ttlMillis, kindBits, chunkCheck));
+            final int notStored = restore.finish();
+            load = new SnapshotLoad(file, true, outcome.entries(), outcome.loaded() - notStored, outcome.expired(),
+                outcome.rejected() + notStored, stats().evictionCount() - evictionsBefore, outcome.bytes(),
                 Duration.ofNanos(System.nanoTime() - start));
         }
         catch (final NoSuchFileException ex)
@@ -1070,14 +1075,6 @@ public final class OffHeapCache implements AutoCloseable
         }
         snapshotLoad = load;
         return load;
-    }
-
-    private boolean restore(
-        final DirectBuffer buffer, final int keyOffset, final int keyLength, final int valueOffset,
-        final int valueLength, final long ttlMillis, final int kindBits, final int reservedWord)
-    {
-        final KeyRef key = key(buffer, keyOffset, keyLength);
-        return segment(key).restore(key, buffer, valueOffset, valueLength, ttlMillis, kindBits, reservedWord);
     }
 
     /** For tests: the wall clock of snapshot expire-at times, in ms since 1970. */
@@ -1097,6 +1094,12 @@ public final class OffHeapCache implements AutoCloseable
         {
             segment.verifyInvariants();
         }
+    }
+
+    /** For tests: bytes of value per chunk of a large value written by this cache. */
+    int chunkLength()
+    {
+        return large.chunkLength();
     }
 
     Segment[] segments()

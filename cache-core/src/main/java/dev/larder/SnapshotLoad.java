@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * What a cache built with {@link OffHeapCacheBuilder#loadSnapshot(Path)} loaded.
+ * What a cache built with {@link OffHeapCacheBuilder#loadSnapshot(Path)} loaded. A large value
+ * counts as one entry (its chunks are not entries); it is loaded whole or not at all: one whose
+ * chunks did not all fit is removed at the end of the load and counted as evicted, or as rejected
+ * when its chunks are larger than this cache's records.
  *
  * @param file     the snapshot file
  * @param found    false when the file did not exist (the cache started empty; the counts are 0)

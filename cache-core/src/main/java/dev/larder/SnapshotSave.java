@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * What {@link OffHeapCache#save(Path)} wrote.
+ * What {@link OffHeapCache#save(Path)} wrote. A large value counts as one entry (its chunks are
+ * not entries).
  *
  * @param file            the snapshot file
  * @param entries         entries written

@@ -26,6 +26,7 @@ import net.jqwik.api.constraints.IntRange;
  * live), removes and clock moves on a cache, a save, some downtime, and a load into a cache of
  * another shape; every entry the model holds alive at the load must come back with its value and
  * its exact remaining time to live (fake ticker and wall clock moved together), and nothing else.
+ * A few values are large values in some of the shapes ({@link #value}).
  */
 class SnapshotModelTest
 {
@@ -33,6 +34,10 @@ class SnapshotModelTest
     {
         PUT, PUT_TTL, REMOVE, ADVANCE
     }
+
+    /** Sizes from this one on stand for {@link #LARGE_LENGTH} bytes more. */
+    static final int LARGE_FROM = 290;
+    static final int LARGE_LENGTH = 40_000;
 
     record Op(Kind kind, int key, int size, int millis)
     {
@@ -145,9 +150,15 @@ class SnapshotModelTest
         return expected.expireAt() == 0 || expected.expireAt() > now;
     }
 
+    /**
+     * A value of {@code op.size()} bytes, or, for the largest sizes (about one op in thirty), of 40
+     * KB: a large value (in chunks) in the caches of 16 segments or more here, an ordinary one in
+     * the others, so that chunks are restored into other segment counts and ordinary values become
+     * large values at the load.
+     */
     private static byte[] value(final Op op)
     {
-        final byte[] value = new byte[op.size()];
+        final byte[] value = new byte[op.size() >= LARGE_FROM ? LARGE_LENGTH + op.size() : op.size()];
         Arrays.fill(value, (byte)(op.key() * 31 + op.millis()));
         return value;
     }

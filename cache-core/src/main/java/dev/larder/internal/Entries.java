@@ -162,20 +162,4 @@ final class Entries
     {
         return recordLength - HEADER_LENGTH - keyLength;
     }
-
-    /** @return the reserved word at {@link EntryDescriptor#RESERVED_OFFSET}, which snapshots carry verbatim */
-    static int reservedWord(final Memory ring, final int position)
-    {
-        return ring.getInt(position + EntryDescriptor.RESERVED_OFFSET);
-    }
-
-    /**
-     * Restores what a snapshot carried verbatim: flag bits of a live record other than deleted and
-     * padding ({@code kindBits}), and the reserved word.
-     */
-    static void setKind(final Memory ring, final int position, final int kindBits, final int reservedWord)
-    {
-        ring.putInt(position + RECORD_WORD_OFFSET, recordLength(recordWord(ring, position)) | kindBits);
-        ring.putInt(position + EntryDescriptor.RESERVED_OFFSET, reservedWord);
-    }
 }

@@ -31,7 +31,9 @@ package dev.larder.internal;
  * Generations are drawn from a per-cache counter that starts at a random value (derived from the
  * hash seed when one is fixed) and advances by the chunk count of each value, so no two values
  * written by one cache share a chunk id, and a chunk is written once and never changed: a reader
- * that assembles the chunks of one generation cannot mix the bytes of two values. The check makes
+ * that assembles the chunks of one generation cannot mix the bytes of two values. A cache loaded
+ * from a snapshot restores chunks under their ids and moves its counter past them
+ * ({@link LargeValueRestore#finish}), so that holds across restarts too. The check makes
  * a chunk of another key that happens to have the same id (restored from a snapshot written by
  * another process) a miss rather than a match.
  */

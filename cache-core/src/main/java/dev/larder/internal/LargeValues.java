@@ -422,7 +422,24 @@ public final class LargeValues
         return (int)(key.hash() ^ key.hash() >>> 32);
     }
 
-    private Segment segmentOf(final KeyRef key)
+    /** @return a new restore of a snapshot's records into this cache ({@link LargeValueRestore}) */
+    public LargeValueRestore restoring()
+    {
+        return new LargeValueRestore(this);
+    }
+
+    /** Makes the next generation {@code id + 1}; for {@link LargeValueRestore#finish}, before the cache is handed out. */
+    void continueGenerationsAfter(final long id)
+    {
+        generations.set(id + 1);
+    }
+
+    KeyHasher hasher()
+    {
+        return hasher;
+    }
+
+    Segment segmentOf(final KeyRef key)
     {
         return segments[(int)key.hash() & mask];
     }

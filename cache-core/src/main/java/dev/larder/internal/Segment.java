@@ -299,7 +299,17 @@ public final class Segment extends OptimisticReads
      *
      * @return true when removed; false when the key holds something else now (a read should retry)
      */
-    synchronized boolean removeBrokenHead(final KeyRef key, final long generation)
+    boolean removeBrokenHead(final KeyRef key, final long generation)
+    {
+        return removeBrokenHead(key, generation, false);
+    }
+
+    /**
+     * As {@link #removeBrokenHead(KeyRef, long)}; with {@code refused}, for a snapshot's value of
+     * which a chunk was refused by this cache ({@link LargeValueRestore}), counted as a rejection
+     * rather than an eviction (the listener hears of an eviction either way).
+     */
+    synchronized boolean removeBrokenHead(final KeyRef key, final long generation, final boolean refused)
     {
         ensureOpen();
         try
@@ -317,7 +327,7 @@ public final class Segment extends OptimisticReads
                 return false;
             }
             removeEntry(slot, position, RemovalCause.EVICTED);
-            count(SegmentStat.EVICTIONS);
+            count(refused ? SegmentStat.REJECTIONS : SegmentStat.EVICTIONS);
             return true;
         }
         finally
@@ -521,7 +531,7 @@ public final class Segment extends OptimisticReads
         return liveChunks;
     }
 
-    /** @return the bytes of this segment's ring. */
+    /** @return the bytes of this segment's ring: also the largest payload a snapshot section of it can have */
     public int ringSize()
     {
         return ring.size();
@@ -563,47 +573,39 @@ public final class Segment extends OptimisticReads
     }
 
     /**
-     * Stores an entry read from a snapshot, as {@link #put} does, then gives its record the kind
-     * bits and reserved word the snapshot carried.
+     * Stores the head of a large value read from a snapshot, as {@link #putHead} does: under its
+     * key, re-hashed by this cache, with the head flag ({@link LargeValueRestore}).
      *
-     * @param ttlMillis time to live, or 0 for no expiry
      * @return true when stored; false when too large for this segment (counted as a rejection)
      */
-    public boolean restore(
-        final KeyRef key, final DirectBuffer value, final int valueOffset, final int valueLength,
-        final long ttlMillis, final int kindBits, final int reservedWord)
+    boolean restoreHead(final KeyRef key, final DirectBuffer head, final int headOffset, final long ttlMillis)
     {
-        if (!put(key, value, valueOffset, valueLength, ttlMillis, PutMode.PUT))
-        {
-            return false;
-        }
-        if (kindBits != 0 || reservedWord != 0)
-        {
-            setKind(key, kindBits, reservedWord);
-        }
-        return true;
+        return put(key, head, headOffset, LargeValueDescriptor.LENGTH, ttlMillis, PutMode.PUT, EntryDescriptor.FLAG_HEAD);
     }
 
-    /** @return the bytes of this segment's ring: the largest payload a snapshot section of it can have */
-    public int ringSize()
+    /**
+     * Stores a chunk read from a snapshot under its id and check, as {@link #putChunk} does; nothing
+     * is counted (a value whose chunk is refused is counted once, by its head: {@link LargeValueRestore}).
+     *
+     * @return false when the chunk's record is too large for this segment, or its id is taken
+     */
+    boolean restoreChunk(final KeyRef chunkKey, final DirectBuffer value, final int valueOffset,
+        final int valueLength)
     {
-        return ring.size();
+        return accepts(chunkKey.length(), valueLength) && putChunk(chunkKey, value, valueOffset, valueLength);
     }
 
-    private synchronized void setKind(final KeyRef key, final int kindBits, final int reservedWord)
+    /** @return true when the chunk of this key (id and check) is live */
+    synchronized boolean containsChunk(final KeyRef chunkKey)
     {
         ensureOpen();
         try
         {
-            if (index.find(key) != NOT_FOUND)
-            {
-                beginWrite();
-                Entries.setKind(ring.memory(), index.foundPosition(), kindBits, reservedWord);
-            }
+            return index.find(chunkKey) != NOT_FOUND;
         }
         finally
         {
-            endWrite();
+            end(chunkKey);
         }
     }
 

@@ -50,10 +50,10 @@ package dev.larder.internal;
  *  +---------------------------------------------------------------+
  *
  * Entry record in a payload (24 bytes + key + value, unpadded), oldest entry of the segment first
- *  +---------------------------------------------------------+-+-+-+
- *  |                      reserved, 0                        |K|0|0|  0  kind: the record word's
- *  +---------------------------------------------------------+-+-+-+       flag bits, copied verbatim
- *  |        reserved word of the record (offset 16), verbatim      |  4
+ *  +-+-+-----------------------------------------------------+-+-+-+
+ *  |0|H|                  reserved, 0                        |C|0|0|  0  kind: the record word's
+ *  +-+-+-----------------------------------------------------+-+-+-+       flag bits, verbatim
+ *  |   a chunk's check (the record's word at 16); 0 otherwise      |  4
  *  +---------------------------------------------------------------+
  *  |     expire-at: wall-clock ms since 1970, 0 = never (long)     |  8
  *  +---------------------------------------------------------------+
@@ -77,6 +77,13 @@ package dev.larder.internal;
  *  |                 CRC32C of bytes 0 to 27                       | 28
  *  +---------------------------------------------------------------+
  * </pre>
+ *
+ * C marks a chunk of a large value: its key is the chunk's 8-byte id, it has no expiry, and it is
+ * restored as a chunk (under its id and check, in segment {@code id mod segments} of the loading
+ * cache); H marks a large value's head, whose value is a {@link LargeValueDescriptor}, restored
+ * under its re-hashed key with the flag ({@link LargeValueRestore}). Chunk records are not counted
+ * as entries by a save or a load, but they are in the section and trailer counts, which count
+ * records.
  *
  * An entry record is no longer than the ring record it is copied from (both have a 24-byte
  * header; ring records are padded to 8), so a segment's payload never exceeds its ring's size.
@@ -137,8 +144,7 @@ public final class SnapshotDescriptor
 
     /**
      * The kind bits an entry record may carry: the record word's flag bits other than deleted and
-     * padding (which a live record never has), copied verbatim so that other record kinds
-     * round-trip without a format change.
+     * padding (which a live record never has): chunk and head.
      */
     static final int KIND_MASK = EntryDescriptor.FLAGS_MASK & ~(EntryDescriptor.FLAG_DELETED | EntryDescriptor.FLAG_PADDING);
 

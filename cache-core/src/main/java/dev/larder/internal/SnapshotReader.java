@@ -85,15 +85,20 @@ public final class SnapshotReader
     public interface Sink
     {
         /**
-         * @param ttlMillis the remaining time to live, or 0 for no expiry
-         * @return true when stored, false when refused as too large
+         * @param ttlMillis  the remaining time to live, or 0 for no expiry
+         * @param kindBits   the record's kind: 0, {@link EntryDescriptor#FLAG_CHUNK} or {@link EntryDescriptor#FLAG_HEAD}
+         * @param chunkCheck a chunk's check; 0 for other records
+         * @return true when stored, false when refused as too large (for a chunk, not counted)
          */
         boolean restore(
             DirectBuffer buffer, int keyOffset, int keyLength, int valueOffset, int valueLength, long ttlMillis,
-            int kindBits, int reservedWord);
+            int kindBits, int chunkCheck);
     }
 
-    /** What a load did. */
+    /**
+     * What a load did; the counts are of entries: a large value is one (its head), its chunks are
+     * not counted.
+     */
     public record Outcome(long entries, long loaded, long expired, long rejected, long bytes)
     {
     }
@@ -155,6 +160,7 @@ public final class SnapshotReader
         long entries = 0;
         long loaded = 0;
         long expired = 0;
+        long chunks = 0;
         long payloadBytes = 0;
         try
         {
@@ -184,10 +190,9 @@ public final class SnapshotReader
                     final int kind = view.getInt(at + RECORD_KIND_OFFSET, LITTLE_ENDIAN);
                     final int keyLength = view.getInt(at + RECORD_KEY_LENGTH_OFFSET, LITTLE_ENDIAN);
                     final int valueLength = view.getInt(at + RECORD_VALUE_LENGTH_OFFSET, LITTLE_ENDIAN);
-                    if ((kind & ~KIND_MASK) != 0)
-                    {
-                        throw damaged(entry + " has unknown kind bits: kind=" + kind);
-                    }
+                    final int chunkCheck = view.getInt(at + RECORD_RESERVED_OFFSET, LITTLE_ENDIAN);
+                    checkKind(entry, kind, keyLength, valueLength, chunkCheck,
+                        view.getLong(at + RECORD_EXPIRE_AT_OFFSET, LITTLE_ENDIAN));
                     if (keyLength < 0 || keyLength > EntryDescriptor.MAX_KEY_LENGTH || valueLength < 0 ||
                         SnapshotDescriptor.recordLength(keyLength, valueLength) > length - at)
                     {
@@ -197,14 +202,19 @@ public final class SnapshotReader
                     final long expireAt = view.getLong(at + RECORD_EXPIRE_AT_OFFSET, LITTLE_ENDIAN);
                     final int keyOffset = at + RECORD_HEADER_LENGTH;
                     at = keyOffset + keyLength + valueLength;
+                    if ((kind & EntryDescriptor.FLAG_CHUNK) != 0)
+                    {
+                        chunks++; // a part of a large value, not an entry: its head counts for it
+                        sink.restore(view, keyOffset, keyLength, keyOffset + keyLength, valueLength, 0, kind, chunkCheck);
+                        continue;
+                    }
                     if (expireAt != 0 && expireAt <= wallNow)
                     {
                         expired++;
                         continue;
                     }
                     final long ttl = expireAt == 0 ? 0 : Math.min(expireAt - wallNow, maxTtlMillis);
-                    if (sink.restore(view, keyOffset, keyLength, keyOffset + keyLength, valueLength, ttl, kind,
-                        view.getInt(keyOffset - RECORD_HEADER_LENGTH + RECORD_RESERVED_OFFSET, LITTLE_ENDIAN)))
+                    if (sink.restore(view, keyOffset, keyLength, keyOffset + keyLength, valueLength, ttl, kind, 0))
                     {
                         loaded++;
                     }
@@ -226,7 +236,34 @@ public final class SnapshotReader
             }
         }
         readTrailer(sections, entries, payloadBytes);
-        return new Outcome(entries, loaded, expired, entries - loaded - expired, size);
+        final long values = entries - chunks;
+        return new Outcome(values, loaded, expired, values - loaded - expired, size);
+    }
+
+    /**
+     * Checks a record's kind against the rest of it: a chunk has an 8-byte key (its id) and no
+     * expiry, a head's value is a {@link LargeValueDescriptor}, and only a chunk has a check.
+     */
+    private void checkKind(
+        final String entry, final int kind, final int keyLength, final int valueLength, final int chunkCheck,
+        final long expireAt) throws SnapshotException
+    {
+        final boolean chunk = (kind & EntryDescriptor.FLAG_CHUNK) != 0;
+        final boolean head = (kind & EntryDescriptor.FLAG_HEAD) != 0;
+        if ((kind & ~KIND_MASK) != 0 || chunk && head)
+        {
+            throw damaged(entry + " has unknown kind bits: kind=" + kind);
+        }
+        if (chunk ? keyLength != Long.BYTES || expireAt != 0 : chunkCheck != 0)
+        {
+            throw damaged(entry + " is not a valid " + (chunk ? "chunk" : "entry") + ": keyLength=" + keyLength +
+                ", expireAt=" + expireAt + ", check=" + chunkCheck);
+        }
+        if (head && valueLength != LargeValueDescriptor.LENGTH)
+        {
+            throw damaged(entry + " is a large value's head of " + valueLength + " bytes, not " +
+                LargeValueDescriptor.LENGTH);
+        }
     }
 
     /** A section read and checked against its checksums, waiting to be parsed. */

@@ -43,6 +43,7 @@ final class SnapshotSection
     private int cursor;
     private int entries;
     private long expired;
+    private long chunks;
 
     /** @param bytes the staging buffer: a section header plus the largest ring of the cache */
     SnapshotSection(final ByteBuffer bytes)
@@ -83,13 +84,14 @@ final class SnapshotSection
         final int valueLength = ring.checkedValueLength(position, Entries.recordLength(recordWord), keyLength);
         final int at = cursor;
         out.putInt(at + RECORD_KIND_OFFSET, recordWord & KIND_MASK, LITTLE_ENDIAN);
-        out.putInt(at + RECORD_RESERVED_OFFSET, Entries.reservedWord(memory, position), LITTLE_ENDIAN);
+        out.putInt(at + RECORD_RESERVED_OFFSET, Entries.chunkCheck(memory, position), LITTLE_ENDIAN);
         out.putLong(at + RECORD_EXPIRE_AT_OFFSET, expireAt == 0 ? 0 : wallNow + (expireAt - now), LITTLE_ENDIAN);
         out.putInt(at + RECORD_KEY_LENGTH_OFFSET, keyLength, LITTLE_ENDIAN);
         out.putInt(at + RECORD_VALUE_LENGTH_OFFSET, valueLength, LITTLE_ENDIAN);
         memory.getBytes(Entries.keyOffset(position), out, at + RECORD_HEADER_LENGTH, keyLength + valueLength);
         cursor = at + RECORD_HEADER_LENGTH + keyLength + valueLength;
         entries++;
+        chunks += Entries.isChunk(recordWord) ? 1 : 0;
     }
 
     /**
@@ -114,7 +116,7 @@ final class SnapshotSection
         return bytes.duplicate().position(0).limit(cursor);
     }
 
-    /** @return entries in the sealed section */
+    /** @return records in the sealed section, chunks of large values included */
     int entries()
     {
         return entries;
@@ -124,6 +126,12 @@ final class SnapshotSection
     int payloadLength()
     {
         return cursor - SECTION_HEADER_LENGTH;
+    }
+
+    /** @return chunk records of large values copied, over all sections: records, not entries */
+    long chunks()
+    {
+        return chunks;
     }
 
     /** @return records left out as expired, over all sections */

@@ -66,7 +66,7 @@ public final class SnapshotWriter
     /** The opener of a real save. */
     public static final ChannelOpener FILES = file -> FileChannel.open(file, StandardOpenOption.WRITE);
 
-    /** What a save did. */
+    /** What a save did; {@code entries} counts a large value once (its head), not its chunks. */
     public record Outcome(long entries, long expired, long bytes, long maxPauseNanos)
     {
     }
@@ -141,6 +141,7 @@ public final class SnapshotWriter
         long payloadBytes = 0;
         long maxPauseNanos = 0;
         final long expired;
+        final long chunks;
         try
         {
             final SnapshotSection section = new SnapshotSection(allocate(staging, SECTION_HEADER_LENGTH + largestRing));
@@ -153,6 +154,7 @@ public final class SnapshotWriter
                 payloadBytes += section.payloadLength();
             }
             expired = section.expired();
+            chunks = section.chunks();
         }
         finally
         {
@@ -169,7 +171,7 @@ public final class SnapshotWriter
         trailer.putInt(TRAILER_CRC_OFFSET, (int)crc.getValue());
         writeFully(channel, trailer);
         final long bytes = HEADER_LENGTH + (long)segments.length * SECTION_HEADER_LENGTH + payloadBytes + TRAILER_LENGTH;
-        return new Outcome(entries, expired, bytes, maxPauseNanos);
+        return new Outcome(entries - chunks, expired, bytes, maxPauseNanos);
     }
 
     /** @return the staging buffer: one segment's ring and a section header, in direct memory */
