@@ -1000,7 +1000,8 @@ public final class OffHeapCache implements AutoCloseable
     public String toString()
     {
         return "OffHeapCache{capacity=" + capacity + ", segments=" + segments.length + ", memoryBackend=" + backend +
-            ", maxEntrySize=" + large.maxEntrySize() + ", hashFunction=" + hasher + (guard.isClosed() ? ", closed" : "") + "}";
+            ", maxEntrySize=" + large.maxEntrySize() + ", hashFunction=" + hasher + (guard.isClosed() ? ", closed" :
+                "") + "}";
     }
 
     // ----------------------------------------------------------------------------------------------

@@ -234,7 +234,8 @@ public final class OffHeapCacheBuilder
      * @param valueCodec encodes values
      * @return a new typed cache; close it to free its memory
      */
-    public <K, V> Cache<K, V> build(final dev.larder.codec.Codec<K> keyCodec, final dev.larder.codec.Codec<V> valueCodec)
+    public <K, V> Cache<K, V> build(final dev.larder.codec.Codec<K> keyCodec,
+        final dev.larder.codec.Codec<V> valueCodec)
     {
         requireNonNull(keyCodec, "keyCodec");
         requireNonNull(valueCodec, "valueCodec");

@@ -16,6 +16,7 @@ import java.time.Duration;
  *                        copied to a staging buffer); the segment's writes, and reads that race a
  *                        write, waited at most this long
  */
-public record SnapshotSave(Path file, long entries, long expired, long bytes, Duration duration, Duration maxSegmentPause)
+public record SnapshotSave(Path file, long entries, long expired, long bytes, Duration duration,
+    Duration maxSegmentPause)
 {
 }

@@ -402,7 +402,10 @@ final class TypedCache<K, V> implements Cache<K, V>
 
     /** Runs the loader for the caller that won the key; completes {@code future} either way. */
     private void load(
-        final K key, final KeyBytes id, final CompletableFuture<V> future, final Function<? super K, ? extends V> loader)
+        final K key,
+        final KeyBytes id,
+        final CompletableFuture<V> future,
+        final Function<? super K, ? extends V> loader)
     {
         try
         {

@@ -42,7 +42,8 @@ class BuilderValidationTest
             "capacity must be at least 4096 bytes per segment: capacity=1000000, segments=256, minimum=1048576",
             () -> OffHeapCache.builder().capacity(1_000_000).build());
         fails(IllegalArgumentException.class,
-            "capacity per segment must be at most 2147483640 bytes: capacity=4294967296, segments=1 (use more segments)",
+            "capacity per segment must be at most 2147483640 bytes: capacity=4294967296, segments=1 " +
+                "(use more segments)",
             () -> OffHeapCache.builder().capacity(1L << 32).segments(1).build());
     }
 
@@ -77,7 +78,8 @@ class BuilderValidationTest
         // surefire runs with -XX:MaxDirectMemorySize=2g
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
             () -> OffHeapCache.builder().capacity(3L << 30).build());
-        assertTrue(ex.getMessage().startsWith("a cache of capacity=3221225472 needs more off-heap memory than the JVM " +
+        assertTrue(ex.getMessage().startsWith(
+            "a cache of capacity=3221225472 needs more off-heap memory than the JVM " +
             "allows: requested=3221225472, available="), ex.getMessage());
         assertTrue(ex.getMessage().endsWith("(raise it with -XX:MaxDirectMemorySize)"), ex.getMessage());
 

@@ -32,7 +32,8 @@ class ComputeTest
             assertEquals(Duration.ofSeconds(5), cache.ttl(bytes("k")), "a kept entry keeps its ttl");
             assertEquals(0, cache.stats().overwriteCount());
 
-            cache.compute(bytes("k"), old -> bytes(new String(old, java.nio.charset.StandardCharsets.UTF_8) + "23456789"));
+            cache.compute(bytes("k"), old -> bytes(new String(old, java.nio.charset.StandardCharsets.UTF_8) +
+                "23456789"));
             assertArrayEquals(bytes("123456789"), cache.get(bytes("k")));
             assertEquals(1, cache.stats().overwriteCount());
 
@@ -48,7 +49,8 @@ class ComputeTest
     @Test
     void typedComputeIsMapCompute()
     {
-        try (Cache<String, Long> counters = OffHeapCache.builder().capacity(1 << 20).build(Codecs.utf8(), Codecs.longs()))
+        try (Cache<String, Long> counters = OffHeapCache.builder().capacity(1 << 20).build(Codecs.utf8(),
+            Codecs.longs()))
         {
             assertEquals(1L, counters.compute("hits", (key, old) -> old == null ? 1L : old + 1));
             assertEquals(2L, counters.compute("hits", (key, old) -> old == null ? 1L : old + 1));

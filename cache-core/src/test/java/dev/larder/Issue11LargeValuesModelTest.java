@@ -263,7 +263,8 @@ class Issue11LargeValuesModelTest
                     break;
                 case GET_INTO:
                 {
-                    final byte[] dst = new byte[present ? Math.max(0, current.value().length + op.fraction() % 3 - 1) : 10];
+                    final byte[] dst = new byte[present ? Math.max(0, current.value().length + op.fraction() % 3 - 1) :
+                        10];
                     final int length = cache.get(key, dst);
                     if (length < 0)
                     {

@@ -211,7 +211,8 @@ class Issue11LargeValuesTest
             assertTrue(cache.remove(key));
             final byte[] small = pattern(8, 11);
             assertTrue(cache.put(key, small));
-            assertArrayEquals(small, cache.compute(key, current -> value), "a large result: refused, the current value");
+            assertArrayEquals(small, cache.compute(key, current -> value),
+                "a large result: refused, the current value");
             assertEquals(2, cache.stats().rejectionCount());
         }
     }

@@ -100,9 +100,11 @@ class Issue11SnapshotFaultTest
                 channel.write(ByteBuffer.wrap(new byte[] {(byte)(bytes[at] ^ 1 << bit % 8)}), at);
                 // the reader alone, without building a cache per bit: the builder path is the other tests'
                 final SnapshotException thrown = assertThrows(SnapshotException.class, () -> SnapshotReader.load(file,
-                    () -> SnapshotTest.WALL_START, Long.MAX_VALUE, (buffer, ko, kl, vo, vl, ttl, kind, reserved) -> true),
+                    () -> SnapshotTest.WALL_START, Long.MAX_VALUE,
+                        (buffer, ko, kl, vo, vl, ttl, kind, reserved) -> true),
                     "bit " + bit);
-                assertTrue(thrown.getMessage().startsWith("cannot load the snapshot " + file + ": "), thrown.getMessage());
+                assertTrue(thrown.getMessage().startsWith("cannot load the snapshot " + file + ": "),
+                    thrown.getMessage());
                 channel.write(ByteBuffer.wrap(new byte[] {bytes[at]}), at);
             }
         }
@@ -178,7 +180,8 @@ class Issue11SnapshotFaultTest
         try (OffHeapCache cache = filled(4, 800))
         {
             final IOException thrown = assertThrows(IOException.class, () -> cache.save(file));
-            assertEquals("could not save the snapshot to " + file.toAbsolutePath() + ": IOException: Input/output error",
+            assertEquals("could not save the snapshot to " + file.toAbsolutePath() +
+                ": IOException: Input/output error",
                 thrown.getMessage());
         }
         assertArrayEquals(before, Files.readAllBytes(file));
@@ -348,7 +351,8 @@ class Issue11SnapshotFaultTest
             this(channel, room, failForce, false);
         }
 
-        private FailingChannel(final FileChannel channel, final long room, final boolean failForce, final boolean skipForce)
+        private FailingChannel(final FileChannel channel, final long room, final boolean failForce,
+            final boolean skipForce)
         {
             this.channel = channel;
             this.room = room;

@@ -275,7 +275,8 @@ class Issue11SnapshotLargeValuesTest
             assertNull(cache.get(TestCaches.bytes("short")));
             assertArrayEquals(lasting, cache.get(TestCaches.bytes("lasting")));
             assertEquals(55_000, cache.ttlMillis(TestCaches.bytes("lasting")));
-            assertEquals(chunksOf(lasting, savedStride()), liveChunks(cache), "the expired value's chunks were dropped");
+            assertEquals(chunksOf(lasting, savedStride()), liveChunks(cache),
+                "the expired value's chunks were dropped");
             cache.verifyInvariants();
         }
     }
@@ -322,7 +323,8 @@ class Issue11SnapshotLargeValuesTest
             () -> OffHeapCache.builder().capacity(1 << 20).loadSnapshot(file).build().close());
         final String message = assertInstanceOf(SnapshotException.class, ex.getCause()).getMessage();
         assertTrue(message.contains("damaged: section 0 of 1, entry 0 "), message);
-        for (final String rule : new String[] {"is not a valid chunk", "is a large value's head", "is not a valid entry",
+        for (final String rule : new String[] {"is not a valid chunk", "is a large value's head",
+            "is not a valid entry",
             "has unknown kind bits"})
         {
             if (message.contains(rule))

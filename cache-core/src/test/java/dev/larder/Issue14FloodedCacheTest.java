@@ -44,7 +44,8 @@ class Issue14FloodedCacheTest
     void onTheFastHashTheFamilyCrowdsOnlyItsOwnRegionAndEveryEvictionIsReported()
     {
         final long[] evicted = new long[1];
-        try (OffHeapCache cache = OffHeapCache.builder().capacity(64L << 20).hashFunction(HashFunction.FAST_TRUSTED_KEYS)
+        try (OffHeapCache cache =
+            OffHeapCache.builder().capacity(64L << 20).hashFunction(HashFunction.FAST_TRUSTED_KEYS)
             .removalListener((key, value, cause) -> {
                 if (cause == RemovalCause.EVICTED)
                 {

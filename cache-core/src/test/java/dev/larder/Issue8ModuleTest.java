@@ -77,7 +77,8 @@ class Issue8ModuleTest
                 assertEquals(1L, ManagementFactory.getPlatformMBeanServer()
                     .getAttribute(registration.objectName(), "EntryCount"));
             }
-            try (Cache<String, String> typed = OffHeapCache.builder().capacity(1 << 20).build(Codecs.utf8(), Codecs.utf8()))
+            try (Cache<String, String> typed = OffHeapCache.builder().capacity(1 << 20).build(Codecs.utf8(),
+                Codecs.utf8()))
             {
                 typed.put("k", "v");
                 assertEquals("v", typed.get("k"));

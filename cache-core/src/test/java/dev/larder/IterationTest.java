@@ -34,7 +34,8 @@ class IterationTest
                 }
                 else
                 {
-                    cache.put(key, TestCaches.bigEndian(key * 3), key % 10 == 1 ? Duration.ofHours(1) : Duration.ofDays(1));
+                    cache.put(key, TestCaches.bigEndian(key * 3), key % 10 == 1 ? Duration.ofHours(1) :
+                        Duration.ofDays(1));
                 }
             }
             ticker.advance(Duration.ofSeconds(1));

@@ -23,7 +23,8 @@ class LoaderTest
 {
     private static final int THREADS = 64;
 
-    private final Cache<String, String> cache = OffHeapCache.builder().capacity(1 << 20).build(Codecs.utf8(), Codecs.utf8());
+    private final Cache<String, String> cache = OffHeapCache.builder().capacity(1 << 20).build(Codecs.utf8(),
+        Codecs.utf8());
     private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 
     @AfterEach

@@ -444,12 +444,16 @@ class SnapshotTest
     @Test
     void aForeignFileIsRefused() throws IOException
     {
-        final Path file = Files.write(dir.resolve("foreign.snap"), "PK\u0003\u0004 this is a zip file, not a snapshot".getBytes());
-        assertRefused(file, "cannot load the snapshot " + file + ": not a Larder snapshot: it does not start with \"LARDERSN\"");
+        final Path file = Files.write(dir.resolve("foreign.snap"),
+            "PK\u0003\u0004 this is a zip file, not a snapshot".getBytes());
+        assertRefused(file, "cannot load the snapshot " + file +
+            ": not a Larder snapshot: it does not start with \"LARDERSN\"");
         final Path tiny = Files.write(dir.resolve("tiny.snap"), new byte[] {'X'});
-        assertRefused(tiny, "cannot load the snapshot " + tiny + ": not a Larder snapshot: it does not start with \"LARDERSN\"");
+        assertRefused(tiny, "cannot load the snapshot " + tiny +
+            ": not a Larder snapshot: it does not start with \"LARDERSN\"");
         final Path prefix = Files.write(dir.resolve("prefix.snap"), "LARD".getBytes());
-        assertRefused(prefix, "cannot load the snapshot " + prefix + ": truncated: the file has 4 bytes, the header alone needs 64");
+        assertRefused(prefix, "cannot load the snapshot " + prefix +
+            ": truncated: the file has 4 bytes, the header alone needs 64");
     }
 
     @Test
@@ -470,10 +474,12 @@ class SnapshotTest
         final byte[] bytes = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 1));
         final String message = assertRefused(file, null);
-        assertTrue(message.matches(".*: truncated: section 3 of 4 needs \\d+ payload bytes and a trailer after byte \\d+"),
+        assertTrue(message.matches(
+            ".*: truncated: section 3 of 4 needs \\d+ payload bytes and a trailer after byte \\d+"),
             message);
         Files.write(file, java.util.Arrays.copyOf(bytes, 40));
-        assertRefused(file, "cannot load the snapshot " + file + ": truncated: the file has 40 bytes, the header alone needs 64");
+        assertRefused(file, "cannot load the snapshot " + file +
+            ": truncated: the file has 40 bytes, the header alone needs 64");
     }
 
     @Test

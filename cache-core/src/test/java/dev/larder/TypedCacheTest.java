@@ -43,7 +43,8 @@ class TypedCacheTest
         assertEquals("one", cache.get(1L));
         assertEquals("twö €", cache.get(2L));
         assertNull(cache.get(3L));
-        assertArrayEquals(TestCaches.bytes("one"), cache.bytes().get(1L), "Long keys are the long keys of the byte API");
+        assertArrayEquals(TestCaches.bytes("one"), cache.bytes().get(1L),
+            "Long keys are the long keys of the byte API");
         cache.bytes().put(3L, TestCaches.bytes("three"));
         assertEquals("three", cache.get(3L));
         assertEquals(3, cache.stats().entryCount());
@@ -81,7 +82,8 @@ class TypedCacheTest
     @Test
     void stringKeysCompareByEncodedBytes()
     {
-        try (Cache<String, String> strings = OffHeapCache.builder().capacity(1 << 20).build(Codecs.utf8(), Codecs.utf8()))
+        try (Cache<String, String> strings = OffHeapCache.builder().capacity(1 << 20).build(Codecs.utf8(),
+            Codecs.utf8()))
         {
             strings.put("", "empty key");
             strings.put("𝄞", "clef");
@@ -241,7 +243,8 @@ class TypedCacheTest
     @Test
     void numbersAreBigEndianOnTheWire()
     {
-        try (Cache<Integer, Long> numbers = OffHeapCache.builder().capacity(1 << 20).build(Codecs.integers(), Codecs.longs()))
+        try (Cache<Integer, Long> numbers = OffHeapCache.builder().capacity(1 << 20).build(Codecs.integers(),
+            Codecs.longs()))
         {
             numbers.put(7, 0x0102030405060708L);
             final byte[] raw = numbers.bytes().get(new byte[] {0, 0, 0, 7});

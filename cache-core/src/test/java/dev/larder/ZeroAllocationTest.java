@@ -187,7 +187,8 @@ class ZeroAllocationTest
                 }
                 assertEquals(100L * OPERATIONS, found);
             });
-            assertTrue(allocated < SLACK_BYTES, "allocated " + allocated + " bytes in " + OPERATIONS + " typed put+read");
+            assertTrue(allocated < SLACK_BYTES, "allocated " + allocated + " bytes in " + OPERATIONS +
+                " typed put+read");
         }
     }
 

@@ -67,7 +67,8 @@ public final class BenchmarkReport
         text = replace(text, "hitrate", hitRates(results.resolve("hitrate.csv"), charts, doc.getParent()));
         text = replace(text, "gc-fill", csvTable(results.resolve("gc-fill.csv"), List.of("mode", "cache", "entries",
             "held", "fill ops/s", "GCs in fill", "GC ms in fill", "heap after GC (MiB)", "full GC ms", "RSS (MiB)",
-            "RSS growth B/entry", "cache B/entry", "overhead B/entry")) + "\n" + gcCharts(results.resolve("gc-fill.csv"),
+            "RSS growth B/entry", "cache B/entry", "overhead B/entry")) + "\n" +
+                gcCharts(results.resolve("gc-fill.csv"),
             charts, doc.getParent()));
         text = replace(text, "gc-mixed", csvTable(results.resolve("gc-mixed.csv"), List.of("mode", "cache", "entries",
             "held", "mixed ops/s", "GCs in fill", "GC ms in fill", "GCs in run", "GC ms in run", "seconds",
@@ -126,8 +127,10 @@ public final class BenchmarkReport
             final String primary = first(block, "(?s)\"primaryMetric\"\\s*:\\s*\\{(.*?)\"scorePercentiles\"");
             final double score = Double.parseDouble(first(primary, "\"score\"\\s*:\\s*([-0-9.eE]+|\"NaN\")"));
             final String errorText = first(primary, "\"scoreError\"\\s*:\\s*([-0-9.eE]+|\"NaN\")");
-            final double error = errorText == null || errorText.contains("NaN") ? Double.NaN : Double.parseDouble(errorText);
-            final String alloc = first(block, "(?s)\"gc.alloc.rate.norm\"\\s*:\\s*\\{\\s*\"score\"\\s*:\\s*([-0-9.eE]+)");
+            final double error = errorText == null || errorText.contains("NaN") ? Double.NaN :
+                Double.parseDouble(errorText);
+            final String alloc = first(block,
+                "(?s)\"gc.alloc.rate.norm\"\\s*:\\s*\\{\\s*\"score\"\\s*:\\s*([-0-9.eE]+)");
             final int threads = Integer.parseInt(first(block, "\"threads\"\\s*:\\s*(\\d+)"));
             parsed.add(new Result(benchmark.substring(benchmark.lastIndexOf('.') + 1), params, threads, score, error,
                 alloc == null ? Double.NaN : Double.parseDouble(alloc)));
@@ -190,7 +193,8 @@ public final class BenchmarkReport
                     final Result result = find(workload.getValue(), cache, benchmark);
                     if (result != null)
                     {
-                        bars.add(new SvgChart.Bar(cache, result.score(), Double.isNaN(result.error()) ? 0 : result.error()));
+                        bars.add(new SvgChart.Bar(cache, result.score(), Double.isNaN(result.error()) ? 0 :
+                            result.error()));
                     }
                 }
                 if (!bars.isEmpty())
@@ -265,7 +269,9 @@ public final class BenchmarkReport
         return out.toString();
     }
 
-    /** @return the result in {@code results} for {@code cache} with the same operation, parameters otherwise and threads */
+    /**
+     * @return the result in {@code results} for {@code cache} with the same operation, parameters otherwise and threads
+     */
     private static Result twin(final List<Result> results, final Result of, final String cache)
     {
         for (final Result candidate : results)
@@ -299,7 +305,8 @@ public final class BenchmarkReport
             .sorted((a, b) -> workload(a).compareTo(workload(b)))
             .forEach(result -> byWorkload.computeIfAbsent(workload(result), w -> new ArrayList<>()).add(result));
         final StringBuilder out = new StringBuilder();
-        out.append("| workload | get / OHC (≥ 3) | get / Chronicle (≥ 1) | get / Caffeine (≥ 0.9) | put / Caffeine (≥ 1) |\n");
+        out.append(
+            "| workload | get / OHC (≥ 3) | get / Chronicle (≥ 1) | get / Caffeine (≥ 0.9) | put / Caffeine (≥ 1) |\n");
         out.append("|---|---|---|---|---|\n");
         for (final Map.Entry<String, List<Result>> workload : byWorkload.entrySet())
         {

@@ -65,7 +65,9 @@ public final class GcLog
         final List<Double> pauses = pauses(Files.readAllLines(Paths.get(args[0])), after);
         Collections.sort(pauses);
         final double total = pauses.stream().mapToDouble(Double::doubleValue).sum();
-        System.out.printf(Locale.ROOT, "%s,%d,%.1f,%.2f,%.2f,%.2f%n", args.length > 1 ? args[1] : args[0], pauses.size(),
-            total, percentile(pauses, 0.5), percentile(pauses, 0.99), pauses.isEmpty() ? 0 : pauses.get(pauses.size() - 1));
+        System.out.printf(Locale.ROOT, "%s,%d,%.1f,%.2f,%.2f,%.2f%n", args.length > 1 ? args[1] : args[0],
+            pauses.size(),
+            total, percentile(pauses, 0.5), percentile(pauses, 0.99), pauses.isEmpty() ? 0 :
+                pauses.get(pauses.size() - 1));
     }
 }

@@ -152,7 +152,8 @@ public class JCacheBenchmark
         }
     }
 
-    private static Store jcache(final String providerClass, final javax.cache.configuration.Configuration<Long, byte[]> configuration)
+    private static Store jcache(
+        final String providerClass, final javax.cache.configuration.Configuration<Long, byte[]> configuration)
     {
         final CachingProvider provider = Caching.getCachingProvider(providerClass);
         final CacheManager manager = provider.getCacheManager();
@@ -246,7 +247,8 @@ public class JCacheBenchmark
         @Setup(Level.Trial)
         public void setUp(final JCacheBenchmark benchmark)
         {
-            indexes = KeyStream.draw(benchmark.distribution, ENTRIES, 0.99, 31L * benchmark.threadSeeds.incrementAndGet());
+            indexes = KeyStream.draw(benchmark.distribution, ENTRIES, 0.99,
+                31L * benchmark.threadSeeds.incrementAndGet());
         }
 
         int nextIndex()

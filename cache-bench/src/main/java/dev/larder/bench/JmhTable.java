@@ -33,7 +33,8 @@ public final class JmhTable
                 final StringBuilder params = new StringBuilder();
                 for (final Map.Entry<String, String> param : result.params().entrySet())
                 {
-                    params.append(params.length() == 0 ? "" : ", ").append(param.getKey()).append('=').append(param.getValue());
+                    params.append(params.length() == 0 ? "" : ", ")
+                        .append(param.getKey()).append('=').append(param.getValue());
                 }
                 System.out.printf(Locale.ROOT, "| %s | %s | %s | %d | %s ± %s | %s |%n", file.getFileName(),
                     result.benchmark(), params, result.threads(), number(result.score()), number(result.error()),

@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * Issue 11: the memory overhead of a large value, measured: fills an empty cache with values of
  * each size given (8-byte keys, as many values as fill a third of the capacity for large
- * values, a sixteenth for ordinary ones, so that nothing is evicted), and reports the capacity bytes the cache's own statistics say they use per
+ * values, a sixteenth for ordinary ones, so that nothing is evicted), and reports the capacity bytes the cache's own
+ * statistics say they use per
  * entry, minus the value's size: the chunks' 32-byte headers (record header and chunk id), the
  * head record, and the alignment and end-of-ring padding. Index slots are allocated up front and
  * not counted. Prints one JSON array, one object per size.

@@ -199,7 +199,8 @@ public final class NearCacheGc
             "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.logging.type=none",
             "-cp", System.getProperty("java.class.path"), NearCacheGc.class.getName(), "member");
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null)
         {

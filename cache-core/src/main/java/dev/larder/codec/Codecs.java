@@ -77,7 +77,9 @@ public final class Codecs
         return new SerializableCodec<>(type);
     }
 
-    /** @return UTF-8 byte length of {@code value}; unpaired surrogates count as '?' (one byte), as in String.getBytes. */
+    /**
+     * @return UTF-8 byte length of {@code value}; unpaired surrogates count as '?' (one byte), as in String.getBytes.
+     */
     static int utf8Length(final String value)
     {
         final int chars = value.length();

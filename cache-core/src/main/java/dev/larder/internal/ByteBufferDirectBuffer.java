@@ -224,7 +224,8 @@ public final class ByteBufferDirectBuffer implements MutableDirectBuffer
     public long addressOffset()
     {
         checkNotView();
-        throw new UnsupportedOperationException("ByteBufferDirectBuffer has no address; use byteBuffer() or byteArray()");
+        throw new UnsupportedOperationException(
+            "ByteBufferDirectBuffer has no address; use byteBuffer() or byteArray()");
     }
 
     @Override

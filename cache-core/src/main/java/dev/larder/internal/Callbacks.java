@@ -261,7 +261,8 @@ final class Callbacks
 
     @SuppressWarnings("unchecked")
     private static Object call(
-        final int kind, final Object callback, final DirectBuffer key, final DirectBuffer value, final RemovalCause cause)
+        final int kind, final Object callback, final DirectBuffer key, final DirectBuffer value,
+            final RemovalCause cause)
     {
         switch (kind)
         {

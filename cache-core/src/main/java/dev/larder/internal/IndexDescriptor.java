@@ -83,7 +83,9 @@ public final class IndexDescriptor
         return ((slot & POSITION_MASK) - 1) << 3;
     }
 
-    /** @return true when {@code slot} holds the record {@code identity} (a {@link #slot} value), whatever its metadata. */
+    /**
+     * @return true when {@code slot} holds the record {@code identity} (a {@link #slot} value), whatever its metadata.
+     */
     static boolean sameRecord(final long slot, final long identity)
     {
         return (slot & ~META_MASK) == identity;

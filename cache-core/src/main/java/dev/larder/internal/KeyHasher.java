@@ -38,7 +38,9 @@ public final class KeyHasher
         return new KeyHasher(function, random.nextLong(), random.nextLong());
     }
 
-    /** @return a hasher whose key derives from {@code seed}: reproducible, and predictable to whoever knows the seed. */
+    /**
+     * @return a hasher whose key derives from {@code seed}: reproducible, and predictable to whoever knows the seed.
+     */
     public static KeyHasher seeded(final HashFunction function, final long seed)
     {
         final long k0 = splitMix64(seed);

@@ -129,9 +129,12 @@ public final class LargeValueRestore
         final KeyRef key, final Segment segment, final DirectBuffer buffer, final int keyOffset, final int headOffset,
         final long ttlMillis)
     {
-        final long generation = buffer.getLong(headOffset + LargeValueDescriptor.GENERATION_OFFSET, ByteOrder.nativeOrder());
-        final int length = buffer.getInt(headOffset + LargeValueDescriptor.VALUE_LENGTH_OFFSET, ByteOrder.nativeOrder());
-        final int stride = buffer.getInt(headOffset + LargeValueDescriptor.CHUNK_LENGTH_OFFSET, ByteOrder.nativeOrder());
+        final long generation = buffer.getLong(headOffset + LargeValueDescriptor.GENERATION_OFFSET,
+            ByteOrder.nativeOrder());
+        final int length = buffer.getInt(headOffset + LargeValueDescriptor.VALUE_LENGTH_OFFSET,
+            ByteOrder.nativeOrder());
+        final int stride = buffer.getInt(headOffset + LargeValueDescriptor.CHUNK_LENGTH_OFFSET,
+            ByteOrder.nativeOrder());
         final int check = buffer.getInt(headOffset + LargeValueDescriptor.CHECK_OFFSET, ByteOrder.nativeOrder());
         final boolean takes = length >= 0 && length <= large.maxEntrySize() && stride > 0;
         final int count = takes ? LargeValueDescriptor.chunkCount(length, stride) : 0;
@@ -174,7 +177,8 @@ public final class LargeValueRestore
         final KeyRef chunkKey = scratch.chunkKey();
         for (final Head head : heads)
         {
-            boolean whole = head.count >= 0; // the loop stops at the first missing chunk: at most chunks.size() + 1 turns
+            // the loop stops at the first missing chunk: at most chunks.size() + 1 turns
+            boolean whole = head.count >= 0;
             boolean refusal = head.count < 0;
             for (int i = 0; whole && i < head.count; i++)
             {
@@ -211,7 +215,8 @@ public final class LargeValueRestore
             final long id = entries.getLongKey();
             if (!named.contains(id))
             {
-                large.segmentOf(chunkKey.setChunk(id, (int)entries.getLongValue(), large.hasher())).removeChunk(chunkKey);
+                large.segmentOf(chunkKey.setChunk(id, (int)entries.getLongValue(),
+                    large.hasher())).removeChunk(chunkKey);
             }
         }
         for (final Deferred record : deferred)

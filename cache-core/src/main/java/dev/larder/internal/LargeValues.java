@@ -113,7 +113,8 @@ public final class LargeValues
     public boolean isLarge(final int keyLength, final int valueLength)
     {
         return !segments[0].accepts(keyLength, valueLength) && keyLength <= EntryDescriptor.MAX_KEY_LENGTH &&
-            (long)keyLength + valueLength <= maxEntrySize && segments[0].accepts(keyLength, LargeValueDescriptor.LENGTH);
+            (long)keyLength + valueLength <= maxEntrySize && segments[0].accepts(keyLength,
+                LargeValueDescriptor.LENGTH);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -235,7 +236,8 @@ public final class LargeValues
         for (int attempt = 1; ; attempt++)
         {
             final int found = head.get(key, dst, dstOffset, dstCapacity, record);
-            final int result = found == LARGE ? assemble(head, key, dst, dstOffset, dstCapacity, record, attempt) : found;
+            final int result = found == LARGE ? assemble(head, key, dst, dstOffset, dstCapacity, record, attempt) :
+                found;
             if (result != RETRY)
             {
                 removeOrphans(key);
@@ -428,7 +430,9 @@ public final class LargeValues
         return new LargeValueRestore(this);
     }
 
-    /** Makes the next generation {@code id + 1}; for {@link LargeValueRestore#finish}, before the cache is handed out. */
+    /**
+     * Makes the next generation {@code id + 1}; for {@link LargeValueRestore#finish}, before the cache is handed out.
+     */
     void continueGenerationsAfter(final long id)
     {
         generations.set(id + 1);

@@ -580,7 +580,8 @@ public final class Segment extends OptimisticReads
      */
     boolean restoreHead(final KeyRef key, final DirectBuffer head, final int headOffset, final long ttlMillis)
     {
-        return put(key, head, headOffset, LargeValueDescriptor.LENGTH, ttlMillis, PutMode.PUT, EntryDescriptor.FLAG_HEAD);
+        return put(key, head, headOffset, LargeValueDescriptor.LENGTH, ttlMillis, PutMode.PUT,
+            EntryDescriptor.FLAG_HEAD);
     }
 
     /**

@@ -42,7 +42,10 @@ final class SlotIndex
     private final Ring ring;
     private final int slots;
     private final int maxEntries;
-    /** The farthest an entry may sit past its home slot: {@link IndexDescriptor#MAX_DISPLACEMENT}, or less in a tiny index. */
+    /**
+     * The farthest an entry may sit past its home slot: {@link IndexDescriptor#MAX_DISPLACEMENT}, or less in a tiny
+     * index.
+     */
     private final int probeLimit;
 
     /** Record found by the last {@link #find}: position, length and expiry; valid until the segment changes. */
@@ -240,7 +243,8 @@ final class SlotIndex
      */
     long insert(final int tag, final int position, final int epoch)
     {
-        long carried = IndexDescriptor.unreferenced(IndexDescriptor.referenced(IndexDescriptor.slot(tag, position), epoch));
+        long carried = IndexDescriptor.unreferenced(IndexDescriptor.referenced(IndexDescriptor.slot(tag, position),
+            epoch));
         int slot = IndexDescriptor.home(tag, slots);
         for (int distance = 0; ; distance++)
         {

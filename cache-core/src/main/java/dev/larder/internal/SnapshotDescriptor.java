@@ -146,7 +146,8 @@ public final class SnapshotDescriptor
      * The kind bits an entry record may carry: the record word's flag bits other than deleted and
      * padding (which a live record never has): chunk and head.
      */
-    static final int KIND_MASK = EntryDescriptor.FLAGS_MASK & ~(EntryDescriptor.FLAG_DELETED | EntryDescriptor.FLAG_PADDING);
+    static final int KIND_MASK =
+        EntryDescriptor.FLAGS_MASK & ~(EntryDescriptor.FLAG_DELETED | EntryDescriptor.FLAG_PADDING);
 
     /** Hash function ids in the header. */
     public static final int HASH_SIPHASH_1_3 = 1;

@@ -205,7 +205,8 @@ public final class SnapshotReader
                     if ((kind & EntryDescriptor.FLAG_CHUNK) != 0)
                     {
                         chunks++; // a part of a large value, not an entry: its head counts for it
-                        sink.restore(view, keyOffset, keyLength, keyOffset + keyLength, valueLength, 0, kind, chunkCheck);
+                        sink.restore(view, keyOffset, keyLength, keyOffset + keyLength, valueLength, 0, kind,
+                            chunkCheck);
                         continue;
                     }
                     if (expireAt != 0 && expireAt <= wallNow)

@@ -170,7 +170,8 @@ public final class SnapshotWriter
         crc.update(trailer.duplicate().limit(TRAILER_CRC_OFFSET));
         trailer.putInt(TRAILER_CRC_OFFSET, (int)crc.getValue());
         writeFully(channel, trailer);
-        final long bytes = HEADER_LENGTH + (long)segments.length * SECTION_HEADER_LENGTH + payloadBytes + TRAILER_LENGTH;
+        final long bytes = HEADER_LENGTH + (long)segments.length * SECTION_HEADER_LENGTH + payloadBytes +
+            TRAILER_LENGTH;
         return new Outcome(entries - chunks, expired, bytes, maxPauseNanos);
     }
 

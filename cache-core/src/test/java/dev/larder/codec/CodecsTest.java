@@ -68,7 +68,8 @@ class CodecsTest
     @Test
     void utf8EdgeCases()
     {
-        for (final String value : List.of("", "a", "\u0000", "𝄞", "a𝄞b", "\uD834", "\uDD1E", "\uD834x", "€".repeat(1000),
+        for (final String value : List.of("", "a", "\u0000", "𝄞", "a𝄞b", "\uD834", "\uDD1E", "\uD834x",
+            "€".repeat(1000),
             "x".repeat(70_000)))
         {
             assertEquals(new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8),
@@ -129,6 +130,7 @@ class CodecsTest
         final byte[] encoded = new byte[strings.encodedLength("text")];
         final MutableDirectBuffer buffer = Buffers.wrap(encoded);
         strings.encode("text", buffer, 0);
-        assertThrows(ClassCastException.class, () -> Codecs.serializable(Point.class).decode(buffer, 0, encoded.length));
+        assertThrows(ClassCastException.class, () -> Codecs.serializable(Point.class).decode(buffer, 0,
+            encoded.length));
     }
 }

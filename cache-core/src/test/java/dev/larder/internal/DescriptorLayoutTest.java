@@ -105,7 +105,8 @@ class DescriptorLayoutTest
                     final long marked = IndexDescriptor.referenced(slot, epoch);
                     assertTrue(IndexDescriptor.isReferenced(marked));
                     assertEquals(epoch, IndexDescriptor.epoch(marked));
-                    assertEquals(IndexDescriptor.tag(slot), IndexDescriptor.tag(marked), "metadata leaves the tag alone");
+                    assertEquals(IndexDescriptor.tag(slot), IndexDescriptor.tag(marked),
+                        "metadata leaves the tag alone");
                     assertEquals(position, IndexDescriptor.position(marked), "metadata leaves the position alone");
                     assertTrue(IndexDescriptor.sameRecord(marked, slot));
                     final long cleared = IndexDescriptor.unreferenced(marked);

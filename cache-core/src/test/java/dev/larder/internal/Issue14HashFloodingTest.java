@@ -68,8 +68,10 @@ class Issue14HashFloodingTest
     void operationsOnTheFamilyCostASmallMultipleOfOrdinaryKeysOrLessThanTheProbeBound(final HashFunction function)
     {
         final KeyHasher hasher = KeyHasher.seeded(function, 14);
-        final CountingMemory ring = new CountingMemory(Memories.wrap(MemoryKind.JDK, ByteBuffer.allocateDirect(4 << 20)));
-        final CountingMemory index = new CountingMemory(Memories.wrap(MemoryKind.JDK, ByteBuffer.allocateDirect(16384 * 8)));
+        final CountingMemory ring = new CountingMemory(Memories.wrap(MemoryKind.JDK,
+            ByteBuffer.allocateDirect(4 << 20)));
+        final CountingMemory index = new CountingMemory(Memories.wrap(MemoryKind.JDK,
+            ByteBuffer.allocateDirect(16384 * 8)));
         final Segment segment = new Segment(ring, index, () -> 0L);
         final byte[][] ordinary = ordinaryKeys(FAMILY.length);
         final byte[] value = new byte[VALUE_LENGTH];
@@ -94,7 +96,9 @@ class Issue14HashFloodingTest
         {
             // every family key has the same home slot: at most MAX_DISPLACEMENT + 1 of them stay
             // indexed, each new one evicting one (counted); no operation probes past the bound
-            assertTrue(stats[SegmentStat.COLLISION_EVICTIONS.ordinal()] >= FAMILY.length - IndexDescriptor.MAX_DISPLACEMENT - 1,
+            assertTrue(
+                stats[SegmentStat.COLLISION_EVICTIONS.ordinal()] >=
+                    FAMILY.length - IndexDescriptor.MAX_DISPLACEMENT - 1,
                 "collision evictions: " + stats[SegmentStat.COLLISION_EVICTIONS.ordinal()]);
             // a lookup reads at most MAX_DISPLACEMENT + 1 slots, plus one re-read to mark a hit; a
             // put that inserts walks the same slots twice (find, then insert); every key compared
@@ -104,7 +108,8 @@ class Issue14HashFloodingTest
             assertTrue(collidingPuts.maxSlots <= 2 * bound + 1, "slots read by one put: " + collidingPuts);
             for (final Cost cost : new Cost[] {collidingGets, collidingPuts})
             {
-                assertTrue(cost.maxComparedBytes <= (long)bound * KEY_LENGTH, "key bytes compared by one operation: " + cost);
+                assertTrue(cost.maxComparedBytes <= (long)bound * KEY_LENGTH, "key bytes compared by one operation: " +
+                    cost);
             }
         }
         else

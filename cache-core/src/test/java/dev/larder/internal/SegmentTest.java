@@ -11,7 +11,9 @@ import dev.larder.HashFunction;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
-/** Segment internals that the public API cannot reach: epochs, off-heap writes of a read, the seqlock, corrupted memory. */
+/**
+ * Segment internals that the public API cannot reach: epochs, off-heap writes of a read, the seqlock, corrupted memory.
+ */
 class SegmentTest
 {
     private static final long SEED = 9;
@@ -118,7 +120,8 @@ class SegmentTest
             }
         }
         final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> get(1));
-        assertTrue(ex.getMessage().startsWith("corrupted segment: index slot points outside the ring"), ex.getMessage());
+        assertTrue(ex.getMessage().startsWith("corrupted segment: index slot points outside the ring"),
+            ex.getMessage());
     }
 
     @Test

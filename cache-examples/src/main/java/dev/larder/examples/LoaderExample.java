@@ -25,7 +25,8 @@ public final class LoaderExample
     {
         final AtomicInteger databaseCalls = new AtomicInteger();
         final ExecutorService pool = Executors.newFixedThreadPool(32);
-        try (Cache<Long, String> users = OffHeapCache.builder().capacity(16L << 20).build(Codecs.longs(), Codecs.utf8()))
+        try (Cache<Long, String> users = OffHeapCache.builder().capacity(16L << 20).build(Codecs.longs(),
+            Codecs.utf8()))
         {
             final List<CompletableFuture<String>> callers = new ArrayList<>();
             for (int i = 0; i < 32; i++)
@@ -40,7 +41,8 @@ public final class LoaderExample
             {
                 caller.join();
             }
-            System.out.println("32 callers got " + callers.get(0).join() + "; the loader ran " + databaseCalls.get() + " time(s)");
+            System.out.println("32 callers got " + callers.get(0).join() + "; the loader ran " + databaseCalls.get() +
+                " time(s)");
 
             // asynchronous read-through on a caller-supplied executor
             final String loaded = users.getAsync(7L, id -> "user-" + id, pool).get(5, TimeUnit.SECONDS);

@@ -101,7 +101,8 @@ class NearCacheTest
              LarderNearCache<Long, String> m = nearCache(cluster.members.get(0), name))
         {
             a.put(1L, "v1");
-            awaitTrue("B and M saw the add", () -> b.stats().invalidationCount() >= 1 && m.stats().invalidationCount() >= 1);
+            awaitTrue("B and M saw the add", () -> b.stats().invalidationCount() >= 1 &&
+                m.stats().invalidationCount() >= 1);
             assertEquals("v1", b.get(1L));
             assertEquals("v1", m.get(1L));
             assertEquals("v1", a.get(1L));
@@ -145,7 +146,8 @@ class NearCacheTest
             assertNull(b.get(1L));
 
             map.set(3L, "three");
-            awaitTrue("add seen", () -> b.stats().larder().entryCount() == 0 && b.stats().invalidationCount() > afterClear + 1);
+            awaitTrue("add seen", () -> b.stats().larder().entryCount() == 0 &&
+                b.stats().invalidationCount() > afterClear + 1);
             assertEquals("three", b.get(3L));
             before = b.stats().invalidationCount();
             map.evictAll();

@@ -121,7 +121,9 @@ final class TestCluster
         return ((HazelcastClientProxy)client).client.getConnectionManager().getActiveConnections().size();
     }
 
-    /** Closes every connection of the client, as a network failure would (it reconnects by itself); returns how many. */
+    /**
+     * Closes every connection of the client, as a network failure would (it reconnects by itself); returns how many.
+     */
     static int disconnect(final HazelcastInstance client)
     {
         return close(client, connection -> true);

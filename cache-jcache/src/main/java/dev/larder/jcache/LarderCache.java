@@ -957,7 +957,8 @@ public final class LarderCache<K, V> implements Cache<K, V>
                 return clazz.cast(copy);
             }
         }
-        throw new IllegalArgumentException("a Larder cache's configuration is a " + LarderConfiguration.class.getName() +
+        throw new IllegalArgumentException("a Larder cache's configuration is a " +
+            LarderConfiguration.class.getName() +
             ", not a " + clazz.getName());
     }
 
@@ -1546,7 +1547,8 @@ public final class LarderCache<K, V> implements Cache<K, V>
             statistics.recordEvictions(1);
             if (dispatcher.hasListenersFor(EventType.EXPIRED))
             {
-                dispatcher.expired(keyCodec.decode(key, 0, key.capacity()), valueCodec.decode(value, 0, value.capacity()));
+                dispatcher.expired(keyCodec.decode(key, 0, key.capacity()), valueCodec.decode(value, 0,
+                    value.capacity()));
             }
         }
         else if (cause == RemovalCause.EVICTED)
@@ -1554,7 +1556,8 @@ public final class LarderCache<K, V> implements Cache<K, V>
             statistics.recordEvictions(1);
             if (dispatcher.hasListenersFor(EventType.REMOVED))
             {
-                dispatcher.removed(keyCodec.decode(key, 0, key.capacity()), valueCodec.decode(value, 0, value.capacity()));
+                dispatcher.removed(keyCodec.decode(key, 0, key.capacity()), valueCodec.decode(value, 0,
+                    value.capacity()));
             }
         }
     }

@@ -142,7 +142,8 @@ public final class LarderCachingProvider implements CachingProvider
             url = classLoader.getResource(path);
             if (url == null)
             {
-                throw new CacheException("the properties file named by the cache manager URI is not on the class path: " +
+                throw new CacheException(
+                    "the properties file named by the cache manager URI is not on the class path: " +
                     "uri=" + uri);
             }
         }

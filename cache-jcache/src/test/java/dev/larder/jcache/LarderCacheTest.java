@@ -211,7 +211,8 @@ class LarderCacheTest
         @SuppressWarnings("unchecked")
         final dev.larder.Cache<Long, String> typed = cache.unwrap(dev.larder.Cache.class);
         final java.time.Duration left = typed.ttl(1L);
-        assertTrue(left.compareTo(java.time.Duration.ofSeconds(59)) > 0 && left.compareTo(java.time.Duration.ofMinutes(1)) <= 0,
+        assertTrue(left.compareTo(java.time.Duration.ofSeconds(59)) > 0 &&
+            left.compareTo(java.time.Duration.ofMinutes(1)) <= 0,
             "ttl=" + left);
     }
 

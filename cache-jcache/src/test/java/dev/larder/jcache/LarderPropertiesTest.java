@@ -49,7 +49,8 @@ class LarderPropertiesTest
     @Test
     void defaultsAreSixteenMebibytesInSixteenSegments()
     {
-        final Cache<Object, Object> cache = manager("test:defaults", null).createCache("c", new MutableConfiguration<>());
+        final Cache<Object, Object> cache = manager("test:defaults", null).createCache("c",
+            new MutableConfiguration<>());
         assertEquals(16L << 20, bytesOf(cache).capacity());
         assertEquals(16, bytesOf(cache).segmentCount());
         assertEquals(LarderConfiguration.DEFAULT_CAPACITY, bytesOf(cache).capacity());

@@ -79,7 +79,8 @@ class LarderCacheMetricsTest
         final LarderCachingProvider provider = new LarderCachingProvider();
         try
         {
-            final CacheManager manager = provider.getCacheManager(URI.create("test:metrics"), getClass().getClassLoader());
+            final CacheManager manager = provider.getCacheManager(URI.create("test:metrics"),
+                getClass().getClassLoader());
             final javax.cache.Cache<String, String> cache = manager.createCache("sessions",
                 new LarderConfiguration<String, String>().setTypes(String.class, String.class)
                     .setCapacity(1 << 20).setSegments(4).setStatisticsEnabled(true));

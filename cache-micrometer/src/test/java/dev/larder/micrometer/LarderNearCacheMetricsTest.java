@@ -66,7 +66,8 @@ class LarderNearCacheMetricsTest
             assertEquals(0, counter("cache.larder.near.coalesced.reads", "cache", "products"));
             assertEquals(0, counter("cache.larder.near.stale.publishes.prevented", "cache", "products"));
             assertEquals(0, counter("cache.larder.near.lost.event.clears", "cache", "products"));
-            assertEquals(1 << 20, registry.get("cache.larder.bytes.capacity").tags("cache", "products").gauge().value());
+            assertEquals(1 << 20,
+                registry.get("cache.larder.bytes.capacity").tags("cache", "products").gauge().value());
 
             cache.put(1L, "uno");
             final long deadline = System.nanoTime() + 60_000_000_000L; // hang guard only
@@ -74,7 +75,8 @@ class LarderNearCacheMetricsTest
             {
                 Thread.onSpinWait();
             }
-            assertEquals(cache.stats().invalidationCount(), counter("cache.larder.near.invalidations", "cache", "products"));
+            assertEquals(cache.stats().invalidationCount(), counter("cache.larder.near.invalidations", "cache",
+                "products"));
             assertTrue(counter("cache.larder.near.invalidations", "cache", "products") >= 1);
         }
         assertTrue(Double.isNaN(counter("cache.larder.near.map.reads", "cache", "products")), "closed: NaN");

@@ -175,7 +175,8 @@ public final class Peers
         };
     }
 
-    private static ByteCache onHeap(final int keyCount, final java.util.concurrent.ConcurrentMap<Keys.Wrapped, byte[]> map)
+    private static ByteCache onHeap(
+        final int keyCount, final java.util.concurrent.ConcurrentMap<Keys.Wrapped, byte[]> map)
     {
         final Keys.Wrapped[] keys = new Keys.Wrapped[keyCount];
         for (int i = 0; i < keyCount; i++)

@@ -61,8 +61,8 @@ public final class HitRateSimulator
         final int[] sizes = parseSizes(options.getOrDefault("sizes", "100,250,500,1000,2000,4000"));
         final Map<String, long[]> traces = traces(options);
         final long nextSeed = Long.parseLong(options.getOrDefault("next-seed", "1"));
-        final List<String> policies = "all".equals(options.getOrDefault("policies", "all")) ? Policies.NAMES
-            : List.of(options.get("policies").split(","));
+        final List<String> policies = "all".equals(options.getOrDefault("policies", "all")) ? Policies.NAMES :
+            List.of(options.get("policies").split(","));
 
         final List<Row> rows = new ArrayList<>();
         for (final Map.Entry<String, long[]> trace : traces.entrySet())
@@ -87,7 +87,8 @@ public final class HitRateSimulator
                             }
                         }
                         final long held = policy instanceof Policies.Larder ? ((Policies.Larder)policy).held() : size;
-                        rows.add(new Row(trace.getKey(), size, policyName, (double)hits / trace.getValue().length, held));
+                        rows.add(new Row(trace.getKey(), size, policyName, (double)hits / trace.getValue().length,
+                            held));
                     }
                 }
             }
@@ -126,8 +127,8 @@ public final class HitRateSimulator
     /** Prints the table and Larder's largest gap to exact LRU per trace. */
     private static void report(final List<Row> rows, final Iterable<String> traces)
     {
-        System.out.printf(Locale.ROOT, "%n%-15s %6s %8s %8s %8s %8s %8s %9s%n", "trace", "size", "larder", "lru", "fifo",
-            "clock", "caffeine", "larder-lru");
+        System.out.printf(Locale.ROOT, "%n%-15s %6s %8s %8s %8s %8s %8s %9s%n", "trace", "size", "larder", "lru",
+            "fifo", "clock", "caffeine", "larder-lru");
         for (final String trace : traces)
         {
             double worst = 0;
@@ -183,8 +184,9 @@ public final class HitRateSimulator
         }
         order.sort((a, b) -> Double.compare(cells.get(a)[0], cells.get(b)[0]));
         final long missed = cells.stream().filter(cell -> cell[0] < -1).count();
-        System.out.printf(Locale.ROOT, "%nlarder-next below max(lru, caffeine) by more than 1 point in %d of %d cells;"
-            + " worst cells:%n", missed, cells.size());
+        System.out.printf(Locale.ROOT,
+            "%nlarder-next below max(lru, caffeine) by more than 1 point in %d of %d cells; worst cells:%n", missed,
+            cells.size());
         for (final int i : order.subList(0, Math.min(10, order.size())))
         {
             System.out.printf(Locale.ROOT, "  %-22s %+6.2f%n", cellNames.get(i), cells.get(i)[0]);

@@ -49,7 +49,8 @@ public final class Policies
             case "caffeine":
                 return new CaffeinePolicy(capacity);
             case "larder-next":
-                return new RingPolicyModel("larder-next", capacity, RingPolicyModel.Config.defaults().withSeed(nextSeed));
+                return new RingPolicyModel("larder-next", capacity,
+                    RingPolicyModel.Config.defaults().withSeed(nextSeed));
             default:
                 throw new IllegalArgumentException("unknown policy: " + name + ", expected one of " + NAMES);
         }

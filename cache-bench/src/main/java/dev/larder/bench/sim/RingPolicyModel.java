@@ -338,9 +338,9 @@ public final class RingPolicyModel implements Policy
         final double hitRate = (double)sampleHits / (sampleHits + sampleMisses);
         final double change = hitRate - previousHitRate;
         final double amount = change >= 0 ? step : -step;
-        step = Math.abs(change) >= config.restartThreshold()
-            ? config.stepPercent() * Math.signum(amount)
-            : amount * config.stepDecay();
+        step = Math.abs(change) >= config.restartThreshold() ?
+            config.stepPercent() * Math.signum(amount) :
+            amount * config.stepDecay();
         previousHitRate = hitRate;
         sampleHits = 0;
         sampleMisses = 0;

@@ -59,7 +59,8 @@ public final class SvgChart
         for (final int size : sizes)
         {
             final double x = LEFT + plotWidth * (maxX == minX ? 0.5 : (Math.log(size) - minX) / (maxX - minX));
-            svg.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='11' text-anchor='middle'>%d</text>%n",
+            svg.append(String.format(Locale.ROOT,
+                "<text x='%.1f' y='%d' font-size='11' text-anchor='middle'>%d</text>%n",
                 x, HEIGHT - BOTTOM + 16, size));
         }
         int colour = 0;
@@ -69,10 +70,12 @@ public final class SvgChart
             final StringBuilder points = new StringBuilder();
             for (final Map.Entry<Integer, Double> point : line.getValue().entrySet())
             {
-                final double x = LEFT + plotWidth * (maxX == minX ? 0.5 : (Math.log(point.getKey()) - minX) / (maxX - minX));
+                final double x = LEFT + plotWidth * (maxX == minX ? 0.5 :
+                    (Math.log(point.getKey()) - minX) / (maxX - minX));
                 final double y = TOP + plotHeight * (1 - point.getValue() / 100.0);
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
-                svg.append(String.format(Locale.ROOT, "<circle cx='%.1f' cy='%.1f' r='2.5' fill='%s'/>%n", x, y, stroke));
+                svg.append(String.format(Locale.ROOT, "<circle cx='%.1f' cy='%.1f' r='2.5' fill='%s'/>%n", x, y,
+                    stroke));
             }
             svg.append(String.format(Locale.ROOT,
                 "<polyline points='%s' fill='none' stroke='%s' stroke-width='%s'/>%n", points.toString().trim(),

@@ -102,7 +102,8 @@ public final class Traces
      * @return a hot set of {@code hot} keys read in a Zipf pattern, interrupted every {@code period}
      *     accesses by a one-time scan of {@code scanLength} new keys (the pattern that defeats LRU)
      */
-    public static long[] scan(final int accesses, final int hot, final int period, final int scanLength, final long seed)
+    public static long[] scan(final int accesses, final int hot, final int period, final int scanLength,
+        final long seed)
     {
         final dev.larder.bench.KeyStream.Zipf zipf = new dev.larder.bench.KeyStream.Zipf(hot, 0.9);
         final SplittableRandom random = new SplittableRandom(seed);

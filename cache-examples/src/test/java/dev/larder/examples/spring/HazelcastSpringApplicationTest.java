@@ -58,7 +58,8 @@ class HazelcastSpringApplicationTest extends ProductServiceHttp
     @Test
     void secondCallIsAHazelcastCacheHit() throws Exception
     {
-        final javax.cache.Cache<?, ?> jcache = (javax.cache.Cache<?, ?>)cacheManager.getCache("products").getNativeCache();
+        final javax.cache.Cache<?, ?> jcache =
+            (javax.cache.Cache<?, ?>)cacheManager.getCache("products").getNativeCache();
         final ICache<?, ?> hazelcast = jcache.unwrap(ICache.class);
 
         secondCallIsACacheHit(42);

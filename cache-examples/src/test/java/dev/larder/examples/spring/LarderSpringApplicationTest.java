@@ -31,7 +31,8 @@ class LarderSpringApplicationTest extends ProductServiceHttp
     @Test
     void secondCallIsALarderCacheHit() throws Exception
     {
-        final javax.cache.Cache<?, ?> jcache = (javax.cache.Cache<?, ?>)cacheManager.getCache("products").getNativeCache();
+        final javax.cache.Cache<?, ?> jcache =
+            (javax.cache.Cache<?, ?>)cacheManager.getCache("products").getNativeCache();
         final OffHeapCache larder = jcache.unwrap(OffHeapCache.class);
         assertEquals(64L << 20, larder.stats().capacityBytes(), "sized by larder.properties");
 

@@ -209,7 +209,8 @@ public final class JCacheCodecs
 
         private Object deserialize(final byte[] bytes)
         {
-            try (ObjectInputStream objects = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), classLoader.get()))
+            try (ObjectInputStream objects = new LoaderObjectInputStream(new ByteArrayInputStream(bytes),
+                classLoader.get()))
             {
                 return objects.readObject();
             }

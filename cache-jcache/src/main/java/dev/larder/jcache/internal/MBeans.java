@@ -33,7 +33,8 @@ public final class MBeans
     /** @return the object name of a cache's MXBean. */
     public static ObjectName objectName(final Type type, final String managerUri, final String cacheName)
     {
-        final String name = "javax.cache:type=" + type + ",CacheManager=" + safe(managerUri) + ",Cache=" + safe(cacheName);
+        final String name = "javax.cache:type=" + type + ",CacheManager=" + safe(managerUri) + ",Cache=" +
+            safe(cacheName);
         try
         {
             return new ObjectName(name);

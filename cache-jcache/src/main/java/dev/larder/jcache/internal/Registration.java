@@ -132,7 +132,8 @@ final class Registration<K, V>
                 }
                 catch (final RuntimeException | Error ex)
                 {
-                    Dispatcher.LOGGER.log(System.Logger.Level.WARNING, "an asynchronous cache entry listener failed", ex);
+                    Dispatcher.LOGGER.log(System.Logger.Level.WARNING, "an asynchronous cache entry listener failed",
+                        ex);
                 }
             }
         }

@@ -84,7 +84,8 @@ public final class Settings
                 parseBoolean(key, value);
                 break;
             default:
-                throw new CacheException("unknown Larder setting (known: " + String.join(", ", KNOWN) + "): key=" + key);
+                throw new CacheException("unknown Larder setting (known: " + String.join(", ", KNOWN) + "): key=" +
+                    key);
         }
     }
 
