@@ -214,6 +214,7 @@ scaleout() {
   mvn -B -q -ntp test -pl cache-hazelcast -am -Dtest=InvalidationDelayTest -Dsurefire.failIfNoSpecifiedTests=false \
     -Dlarder.hz.delaySamples=5000
   cp cache-hazelcast/target/invalidation-delay.json "$RESULTS/scaleout-invalidation-delay.json"
+  java -cp "$JAR" dev.larder.bench.ScaleOutCharts "$RESULTS" docs/charts
 }
 
 snapshot() {
@@ -257,6 +258,7 @@ ci() {
     java -Xmx1g -XX:MaxDirectMemorySize=512m -Dnearcache.gc.memberHeap=512m "${FLAGS[@]}" -cp "$JAR" \
       dev.larder.bench.NearCacheGc "$nc" 10000 "$out/scaleout-gc.csv" 1
   done
+  java -cp "$JAR" dev.larder.bench.ScaleOutCharts "$out" "$out/charts"
   java -Xmx1g "${FLAGS[@]}" -cp "$JAR" dev.larder.bench.GcMeasurement fill larder 100000 "$out/gc.csv"
   log="$out/gc.log"
   java -Xmx1g "${FLAGS[@]}" "-Xlog:gc:file=$log" -cp "$JAR" dev.larder.bench.GcMeasurement mixed caffeine 100000 \

@@ -24,7 +24,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 # the reactor's version: the first <version> of the root pom is the project's own
-version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$root/pom.xml" | head -1)
+# (no pipe into head: under pipefail a writer killed by SIGPIPE would fail the run now and then)
+version=$(sed -n '0,/^  <version>/s:^  <version>\(.*\)</version>:\1:p' "$root/pom.xml")
 lib="$here/target/lib"
 out="$here/target/classes"
 rm -rf "$here/target"
@@ -42,7 +43,8 @@ jdk25=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 check_on() {
   local jdk=$1
   local name
-  name=$("$jdk/bin/java" -version 2>&1 | head -1)
+  name=$("$jdk/bin/java" -version 2>&1)
+  name=${name%%$'\n'*}
   echo "== consumer on $name: class path"
   rm -rf "$out"
   # shellcheck disable=SC2086
