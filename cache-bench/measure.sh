@@ -37,13 +37,21 @@
 #                                   cache as root) into cache-bench/results/snapshot.csv and
 #                                   snapshot-dd.txt; $SNAPSHOT_DIR (default /var/tmp) picks the disk;
 #                                   numbers go to docs/measurements.md by hand
+#   cache-bench/measure.sh fairget  issue 13: a get as a user meets it (the key built fresh, compared by
+#                                   content, the value copied into the caller's array) beside
+#                                   PeersBenchmark's get, 1 thread, 100 B values, 1M uniform and
+#                                   cache-resident (FairGetBenchmark, -prof gc), three runs one after
+#                                   another, each with every cache, into cache-bench/results/fairget-r{1,2,3}.json
+#                                   (about 8 minutes a run); the table goes to docs/read-path.md by hand.
+#                                   FAIRGET_OPTS adds JMH options, RESULTS moves the output: a smoke run is
+#                                   RESULTS=/tmp/x FAIRGET_OPTS='-f 1 -wi 0 -i 1 -r 100ms -p workingSet=small'
 #   cache-bench/measure.sh report   only rewrite docs/benchmarks.md from cache-bench/results/
 #   cache-bench/measure.sh ci       every benchmark for a token iteration, into a temp dir; judges
 #                                   nothing and writes no docs (so that no benchmark can rot)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=cache-bench/target/benchmarks.jar
-RESULTS=cache-bench/results
+RESULTS=${RESULTS:-cache-bench/results}
 MODE=${1:-full}
 # the last commit with the locked read path and freecache's eviction rule
 BEFORE=f682a92
@@ -236,6 +244,17 @@ snapshot() {
   cat "$RESULTS/snapshot.csv" "$RESULTS/snapshot-dd.txt"
 }
 
+# Issue 13: three runs, each with every cache, so that a slow spell of the machine hits all caches
+# of one run rather than one cache of all runs; the ratio Larder/CHM is taken within each run.
+fairget() {
+  local extra
+  read -r -a extra <<< "${FAIRGET_OPTS:-}"
+  for r in 1 2 3; do
+    java -jar "$JAR" FairGetBenchmark -t 1 -prof gc "${extra[@]}" -rf json -rff "$RESULTS/fairget-r$r.json"
+  done
+  java -cp "$JAR" dev.larder.bench.JmhTable "$RESULTS"/fairget-r{1,2,3}.json
+}
+
 report() {
   java -cp "$JAR" dev.larder.bench.BenchmarkReport "$RESULTS" docs/benchmarks.md docs/charts
 }
@@ -246,6 +265,7 @@ ci() {
   java -cp "$JAR" "${FLAGS[@]}" dev.larder.bench.peers.PeersSmoke 2000
   java -jar "$JAR" 'PeersBenchmark|ZeroAllocationBenchmark|TypedCacheBenchmark|JCacheBenchmark' -f 1 -wi 0 -i 1 -r 100ms \
     -p valueSize=100 -p workingSet=small -p distribution=zipf -rf json -rff "$out/token.json"
+  java -jar "$JAR" FairGetBenchmark -f 1 -wi 0 -i 1 -r 100ms -p workingSet=small -rf json -rff "$out/token-fairget.json"
   java -jar "$JAR" 'HashBenchmark|FloodBenchmark' -f 1 -wi 0 -i 1 -r 100ms -p keyLength=16 -p keys=colliding \
     -rf json -rff "$out/token-hashing.json"
   java -jar "$JAR" LargeValueBenchmark -f 1 -wi 0 -i 1 -r 100ms -p valueSize=65536,1048576 \
@@ -283,7 +303,8 @@ case "$MODE" in
   scaleout) machine; scaleout ;;
   largevalues) machine; largevalues ;;
   snapshot) machine; snapshot ;;
+  fairget) machine; fairget ;;
   report) report ;;
   ci) ci ;;
-  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|jcache|scaleout|largevalues|snapshot|report|ci" >&2; exit 2 ;;
+  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|jcache|scaleout|largevalues|snapshot|fairget|report|ci" >&2; exit 2 ;;
 esac

@@ -91,7 +91,16 @@ public class PeersBenchmark
     public void setUp()
     {
         entries = entries(workingSet, valueSize);
-        store = Peers.create(cache, entries, valueSize);
+        store = prefilled(cache, entries, valueSize);
+    }
+
+    /**
+     * @return cache {@code cache} holding keys 0 .. entries - 1, each with a value of {@code valueSize}
+     *     bytes whose first byte is the key number's low byte
+     */
+    static ByteCache prefilled(final String cache, final int entries, final int valueSize)
+    {
+        final ByteCache store = Peers.create(cache, entries, valueSize);
         final byte[] value = new byte[valueSize];
         for (int i = 0; i < entries; i++)
         {
@@ -102,6 +111,7 @@ public class PeersBenchmark
         {
             throw new IllegalStateException(cache + " holds " + store.size() + " of " + entries + " prefilled entries");
         }
+        return store;
     }
 
     @TearDown(Level.Trial)

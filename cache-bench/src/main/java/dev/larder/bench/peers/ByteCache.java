@@ -25,6 +25,15 @@ public interface ByteCache extends AutoCloseable
     /** Reads {@code key}; see {@link #get(int, byte[])}. */
     int get(byte[] key, byte[] dst);
 
+    /**
+     * Reads {@code key} as a request would: the cache hashes the key's bytes and compares them with
+     * the stored key's (an on-heap map gets a new key object with equal content, never the stored
+     * one), and the value ends up in the caller's {@code dst} from index 0 when it fits.
+     *
+     * @return the value's length, or -1 when absent
+     */
+    int getInto(byte[] key, byte[] dst);
+
     /** @return entries held. */
     long size();
 

@@ -127,6 +127,26 @@ public final class Peers
             final byte[] value = load(key);
             return value == null ? -1 : value.length;
         }
+
+        @Override
+        public int getInto(final byte[] key, final byte[] dst)
+        {
+            return copy(load(key), dst);
+        }
+    }
+
+    /** @return the length of {@code value}, copied into {@code dst} when it fits, or -1 when null. */
+    static int copy(final byte[] value, final byte[] dst)
+    {
+        if (value == null)
+        {
+            return -1;
+        }
+        if (value.length <= dst.length)
+        {
+            System.arraycopy(value, 0, dst, 0, value.length);
+        }
+        return value.length;
     }
 
     private static ByteCache larder(
@@ -145,6 +165,12 @@ public final class Peers
 
             @Override
             public int get(final byte[] key, final byte[] dst)
+            {
+                return cache.get(key, dst);
+            }
+
+            @Override
+            public int getInto(final byte[] key, final byte[] dst)
             {
                 return cache.get(key, dst);
             }
@@ -210,6 +236,12 @@ public final class Peers
             {
                 final byte[] value = map.get(new Keys.Wrapped(key));
                 return value == null ? -1 : value.length;
+            }
+
+            @Override
+            public int getInto(final byte[] key, final byte[] dst)
+            {
+                return copy(map.get(new Keys.Wrapped(key)), dst);
             }
 
             @Override
