@@ -37,7 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * issue's 1M entries (about 100 MB of values, far beyond the CPU caches: a get is bounded by its
  * dependent memory accesses, counted in docs/read-path.md), {@code small} the cache-resident 2 MiB.
  * An on-heap map's lookup key is a small allocation per call (see {@code gc.alloc.rate.norm} under
- * {@code -prof gc}); Larder's stays at 0 B/op.
+ * {@code -prof gc}); Larder's must stay at 0 B/op once compiled (a run without warm-up shows the
+ * interpreter's allocations).
  *
  * <pre>
  * mvn -B -q -DskipTests package -pl cache-bench -am
