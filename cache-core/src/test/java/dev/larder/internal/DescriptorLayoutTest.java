@@ -139,6 +139,44 @@ class DescriptorLayoutTest
         assertEquals(3, IndexDescriptor.maxEntries(4));
     }
 
+    @Test
+    void aSketchKeysFourCountersLieInFourWordsOfOneCacheLine()
+    {
+        assertEquals(64, SketchDescriptor.BLOCK_LENGTH, "a block is one 64-byte cache line");
+        assertEquals(SketchDescriptor.BLOCK_WORDS * Long.BYTES, SketchDescriptor.BLOCK_LENGTH);
+        assertEquals(16, SketchDescriptor.COUNTERS_PER_WORD);
+        assertEquals(15, SketchDescriptor.MAX_COUNT);
+        assertEquals(SketchDescriptor.MIN_WORDS * Long.BYTES, FrequencySketch.bytesFor(1), "at least one block");
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(13);
+        for (int n = 0; n < 10_000; n++)
+        {
+            final long hash = random.nextLong();
+            final int blockMask = (1 << random.nextInt(0, 24)) - 1;
+            final int block = SketchDescriptor.blockOffset(hash, blockMask);
+            assertEquals(0, block % SketchDescriptor.BLOCK_LENGTH, "blocks are line-aligned");
+            assertTrue(block >= 0 && block <= blockMask * SketchDescriptor.BLOCK_LENGTH);
+            int words = 0;
+            for (int i = 0; i < SketchDescriptor.COUNTERS_PER_KEY; i++)
+            {
+                final int word = SketchDescriptor.wordOffset(block, hash, i);
+                assertEquals(0, word % Long.BYTES, "words are aligned");
+                assertTrue(word >= block && word < block + SketchDescriptor.BLOCK_LENGTH, "inside the block");
+                words |= 1 << (word - block) / Long.BYTES;
+                final int shift = SketchDescriptor.nibbleShift(hash, i);
+                assertEquals(0, shift % SketchDescriptor.COUNTER_BITS, "counters are nibbles");
+                assertTrue(shift >= 0 && shift <= Long.SIZE - SketchDescriptor.COUNTER_BITS);
+            }
+            assertEquals(SketchDescriptor.COUNTERS_PER_KEY, Integer.bitCount(words), "four different words");
+        }
+        // halving: a shift and the mask halve each nibble without borrowing from its neighbour
+        final long word = 0xF1E2_D3C4_B5A6_9788L;
+        final long halved = word >>> 1 & SketchDescriptor.RESET_MASK;
+        for (int shift = 0; shift < Long.SIZE; shift += SketchDescriptor.COUNTER_BITS)
+        {
+            assertEquals((word >>> shift & 0xF) / 2, halved >>> shift & 0xF, "nibble at " + shift);
+        }
+    }
+
     /**
      * @param fields pairs of (offset, length), in order
      * @return the length they sum to, once checked contiguous and each aligned to its length
