@@ -1,0 +1,529 @@
+package dev.larder.internal;
+
+import java.util.Arrays;
+
+/**
+ * Chooses the admission window's share of the capacity, per cache, by replaying a hash-sampled
+ * subset of the accesses on six <i>shadows</i>: copies of the policy's bookkeeping (hashes only,
+ * no keys or values) at fixed window shares of 1%, 10%, 30%, 60%, 90% and 100%. The cache follows
+ * the shadow with the most (decayed) hits once its lead is clear. This is the engine port of the
+ * {@code SHADOWS} adaptation of the simulator's {@code RingPolicyModel} (docs/policy.md), rule for
+ * rule; only the admission coin differs (a seeded xorshift here, the model's shared
+ * {@code SplittableRandom} there).
+ *
+ * <h2>Sampling</h2>
+ * A key is sampled when the top 24 bits of its keyed hash times {@link #SAMPLE_MIX} fall below a
+ * threshold set so that about {@link #MAX_SAMPLED} of the cache's entries are sampled: all of
+ * them in a cache of at most 4,096 entries. Each shadow holds that many entries
+ * ({@code shadowCapacity}); a remix of the hash, so that the sample favours no segment (hash bits
+ * 58-63) and no sketch block.
+ *
+ * <h2>Each shadow</h2>
+ * The policy of docs/policy.md on hashes: a window CLOCK, and a main region of probation and
+ * protected (at most 80% of the main region) rings; an unread window head is a candidate that
+ * replaces the probation victim when its frequency ({@link FrequencySource}, the cache's own
+ * sketches: the shadows count nothing) is higher, or, when it is at least 6, with probability
+ * 1/128; protected heads read within the last 6 epochs (16 epochs, one per capacity/8 insertions)
+ * go round again. A shadow's hits on each sampled access add to its score.
+ *
+ * <h2>Deciding</h2>
+ * Every {@code max(16, shadowCapacity)} sampled accesses the best-scoring shadow is compared with
+ * the followed one: when it leads by more than 2 standard deviations (Poisson: 2 × sqrt of the two
+ * scores' sum) at two decisions in a row, the cache follows it. Then every score is multiplied by
+ * 2^(-1/8) (a half-life of 8 periods).
+ *
+ * <h2>Layout</h2>
+ * Per shadow, primitive arrays sized once for {@code shadowCapacity + 1} entries: the hashes, a
+ * mark byte per entry (R bit and 4-bit epoch, as the index slot), one {@code int} link per entry
+ * that chains each ring's FIFO and the free list (a ring is a head, a tail and a size), and an
+ * open-addressing table of entry ids (linear probing, deletion by backward shift, no tombstones)
+ * keyed by the hash. The arrays are bounded by {@link #MAX_SAMPLED}, not by the cache's size, so
+ * they live on the heap; {@link #access} allocates nothing. {@link #bytes()} counts them.
+ *
+ * <h2>Resizing</h2>
+ * The engine estimates its capacity in entries from bytes, so it changes as entry sizes do.
+ * {@link #resize} ignores a change of at most 25% of the capacity the shadows were built for (the
+ * sample and the shadow capacity barely move, and rebuilding throws away what the shadows
+ * learned); a larger change rebuilds them empty for the new capacity, keeping the followed share,
+ * and reuses the arrays when they are large enough.
+ *
+ * <h2>Concurrency</h2>
+ * Not thread-safe: {@link #access} and {@link #resize} run under one lock the caller holds (the
+ * engine feeds the shadows from its drains). {@link #sampled} and {@link #windowShare} may be called
+ * without it: they read one volatile field each and a stale answer only samples a key once more or
+ * less, or sizes one window by the previous share.
+ */
+final class WindowShadows
+{
+    /** Window shares the shadows try; the cache starts at the first. */
+    static final double[] FRACTIONS = {0.01, 0.1, 0.3, 0.6, 0.9, 1.0};
+    /** Most entries per shadow: sets the sampling rate. */
+    static final int MAX_SAMPLED = 4096;
+    /** Bits of the remixed hash that decide sampling. */
+    static final int SAMPLE_BITS = 24;
+    /** Odd constant that remixes the hash before sampling. */
+    static final long SAMPLE_MIX = 0x9E37_79B9_7F4A_7C15L;
+    /** Half-life of the scores, in decision periods. */
+    static final int HALF_LIFE = 8;
+    /** Lead, in standard deviations, that a shadow needs at two decisions in a row. */
+    static final double CONFIDENCE = 2.0;
+    /** Fewest sampled accesses between two decisions. */
+    static final int MIN_PERIOD = 16;
+    /** Change of capacity, as a share of the current one, that {@link #resize} ignores. */
+    static final double RESIZE_TOLERANCE = 0.25;
+
+    private static final int EPOCHS = 16;
+    private static final int EPOCHS_PER_TURNOVER = 8;
+    private static final int MAIN_KEEP_AGE = 6;
+    private static final double PROTECTED_SHARE = 0.8;
+    private static final int RETRY_FREQUENCY = 6;
+    private static final double DECAY = Math.pow(0.5, 1.0 / HALF_LIFE);
+
+    private static final int NIL = -1;
+    private static final int WINDOW = 0;
+    private static final int PROBATION = 1;
+    private static final int PROTECTED = 2;
+    private static final byte REFERENCED = 0x10;
+    private static final int EPOCH_MASK = EPOCHS - 1;
+    /** Remixes the hash for the table's home slot (a constant other than {@link #SAMPLE_MIX}). */
+    private static final long TABLE_MIX = 0xC2B2_AE3D_27D4_EB4FL;
+
+    private final FrequencySource frequencies;
+    private final Shadow[] shadows = new Shadow[FRACTIONS.length];
+    private final double[] scores = new double[FRACTIONS.length];
+    private long coin;
+    private int capacity;
+    private int shadowCapacity;
+    private int decisionPeriod;
+    private volatile long sampleThreshold;
+    private volatile double windowShare;
+    private int shadowAccesses;
+    private int followed;
+    /** The shadow that led clearly at the last decision, -1 if none. */
+    private int pending = -1;
+
+    /**
+     * @param capacityEntries the entries the cache holds, at least 1
+     * @param frequencies     the cache's sketches
+     * @param seed            seed of the admission coin
+     */
+    WindowShadows(final int capacityEntries, final FrequencySource frequencies, final long seed)
+    {
+        if (frequencies == null)
+        {
+            throw new NullPointerException("frequencies");
+        }
+        this.frequencies = frequencies;
+        // SplitMix64 of the seed: any seed, 0 included, gives a non-zero xorshift state
+        long state = seed + 0x9E37_79B9_7F4A_7C15L;
+        state = (state ^ state >>> 30) * 0xBF58_476D_1CE4_E5B9L;
+        state = (state ^ state >>> 27) * 0x94D0_49BB_1331_11EBL;
+        state = state ^ state >>> 31;
+        this.coin = state == 0 ? 1 : state;
+        for (int i = 0; i < shadows.length; i++)
+        {
+            shadows[i] = new Shadow();
+        }
+        build(requireCapacity(capacityEntries));
+        windowShare = FRACTIONS[followed];
+    }
+
+    private static int requireCapacity(final int capacityEntries)
+    {
+        if (capacityEntries < 1)
+        {
+            throw new IllegalArgumentException("capacity must be at least 1 entry: capacityEntries=" + capacityEntries);
+        }
+        return capacityEntries;
+    }
+
+    /** @return true when the key with this hash is in the sample the shadows replay */
+    boolean sampled(final long hash)
+    {
+        return (hash * SAMPLE_MIX) >>> (Long.SIZE - SAMPLE_BITS) < sampleThreshold;
+    }
+
+    /** Replays one access of a sampled key on every shadow; may change the followed share. Locked. */
+    void access(final long hash)
+    {
+        for (int i = 0; i < shadows.length; i++)
+        {
+            if (shadows[i].access(hash))
+            {
+                scores[i]++;
+            }
+        }
+        if (++shadowAccesses < decisionPeriod)
+        {
+            return;
+        }
+        shadowAccesses = 0;
+        int best = followed;
+        for (int i = 0; i < shadows.length; i++)
+        {
+            if (scores[i] > scores[best])
+            {
+                best = i;
+            }
+        }
+        final double lead = scores[best] - scores[followed];
+        final boolean clear = lead > CONFIDENCE * Math.sqrt(scores[best] + scores[followed]);
+        if (clear && best == pending)
+        {
+            followed = best;
+            windowShare = FRACTIONS[followed];
+            pending = -1;
+        }
+        else
+        {
+            pending = clear ? best : -1;
+        }
+        for (int i = 0; i < scores.length; i++)
+        {
+            scores[i] *= DECAY;
+        }
+    }
+
+    /** @return the window share of the followed shadow, the share the cache should use; starts at 0.01 */
+    double windowShare()
+    {
+        return windowShare;
+    }
+
+    /** @return the index in {@link #FRACTIONS} of the followed shadow */
+    int followed()
+    {
+        return followed;
+    }
+
+    /** @return the entries each shadow holds */
+    int shadowCapacity()
+    {
+        return shadowCapacity;
+    }
+
+    /** @return the capacity, in cache entries, the shadows are built for */
+    int capacity()
+    {
+        return capacity;
+    }
+
+    /** @return the heap bytes the shadows' arrays hold */
+    long bytes()
+    {
+        long bytes = 0;
+        for (final Shadow shadow : shadows)
+        {
+            bytes += shadow.bytes();
+        }
+        return bytes;
+    }
+
+    /**
+     * Rebuilds the shadows, empty, for a new capacity when it differs from the one they were built
+     * for by more than {@link #RESIZE_TOLERANCE} of it; keeps the followed share. Allocates only when
+     * the new shadows need larger arrays. Locked.
+     *
+     * @param capacityEntries the entries the cache now holds, at least 1
+     * @return true when the shadows were rebuilt
+     */
+    boolean resize(final int capacityEntries)
+    {
+        requireCapacity(capacityEntries);
+        if (Math.abs((long)capacityEntries - capacity) <= RESIZE_TOLERANCE * capacity)
+        {
+            return false;
+        }
+        build(capacityEntries);
+        return true;
+    }
+
+    private void build(final int capacityEntries)
+    {
+        capacity = capacityEntries;
+        final double rate = Math.min(1.0, (double)MAX_SAMPLED / capacityEntries);
+        shadowCapacity = Math.max(1, (int)Math.round(capacityEntries * rate));
+        decisionPeriod = Math.max(MIN_PERIOD, shadowCapacity);
+        for (int i = 0; i < shadows.length; i++)
+        {
+            shadows[i].reset(shadowCapacity, (int)Math.round(FRACTIONS[i] * shadowCapacity));
+        }
+        Arrays.fill(scores, 0.0);
+        shadowAccesses = 0;
+        pending = -1;
+        sampleThreshold = (long)Math.ceil(rate * (1L << SAMPLE_BITS));
+    }
+
+    /** @return true one time in 128 (xorshift64) */
+    private boolean coinFlip()
+    {
+        long x = coin;
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        coin = x;
+        return x >>> (Long.SIZE - 7) == 0;
+    }
+
+    /** One shadow: the policy's rings and marks over the hashes of sampled keys. */
+    private final class Shadow
+    {
+        private long[] hashes = new long[0];
+        /** R bit and epoch of each entry, as the index slot keeps them. */
+        private byte[] marks = new byte[0];
+        /** Next entry in the entry's ring, or in the free list. */
+        private int[] links = new int[0];
+        /** Entry id + 1 per slot, 0 when empty. */
+        private int[] table = new int[0];
+        private final int[] ringHead = new int[3];
+        private final int[] ringTail = new int[3];
+        private final int[] ringSize = new int[3];
+        private int tableMask;
+        private int tableShift;
+        private int freeHead;
+        private int capacity;
+        private int windowTarget;
+        private int epoch;
+        private int insertsThisEpoch;
+
+        long bytes()
+        {
+            return (long)hashes.length * Long.BYTES + marks.length + (long)links.length * Integer.BYTES +
+                (long)table.length * Integer.BYTES;
+        }
+
+        void reset(final int entries, final int window)
+        {
+            capacity = entries;
+            windowTarget = window;
+            final int ids = entries + 1;
+            // at most 2/3 full
+            final int slots = SketchDescriptor.ceilingPowerOfTwo(ids + ids / 2 + 1);
+            if (hashes.length < ids)
+            {
+                hashes = new long[ids];
+                marks = new byte[ids];
+                links = new int[ids];
+            }
+            if (table.length < slots)
+            {
+                table = new int[slots];
+            }
+            Arrays.fill(table, 0, slots, 0);
+            tableMask = slots - 1;
+            tableShift = Long.SIZE - Integer.numberOfTrailingZeros(slots);
+            for (int id = 0; id < ids; id++)
+            {
+                links[id] = id + 1 < ids ? id + 1 : NIL;
+            }
+            freeHead = 0;
+            Arrays.fill(ringHead, NIL);
+            Arrays.fill(ringTail, NIL);
+            Arrays.fill(ringSize, 0);
+            epoch = 0;
+            insertsThisEpoch = 0;
+        }
+
+        /** @return true on a hit */
+        boolean access(final long hash)
+        {
+            final int found = find(hash);
+            if (found != NIL)
+            {
+                marks[found] = (byte)(REFERENCED | epoch);
+                return true;
+            }
+            final int id = freeHead;
+            freeHead = links[id];
+            hashes[id] = hash;
+            marks[id] = (byte)epoch;
+            insert(id);
+            add(WINDOW, id);
+            if (++insertsThisEpoch >= Math.max(1, capacity / EPOCHS_PER_TURNOVER))
+            {
+                insertsThisEpoch = 0;
+                epoch = (epoch + 1) & EPOCH_MASK;
+            }
+            while (ringSize[WINDOW] + ringSize[PROBATION] + ringSize[PROTECTED] > capacity)
+            {
+                makeRoom();
+            }
+            return false;
+        }
+
+        /** One step of making room: the model's {@code makeRoom}. */
+        private void makeRoom()
+        {
+            final int mainSize = ringSize[PROBATION] + ringSize[PROTECTED];
+            if (ringSize[WINDOW] > windowTarget || mainSize == 0)
+            {
+                final int candidate = poll(WINDOW);
+                if (referenced(candidate) && ringSize[WINDOW] > 0)
+                {
+                    clearReferenced(candidate);
+                    add(WINDOW, candidate);
+                    return;
+                }
+                if (mainSize < capacity - windowTarget)
+                {
+                    clearReferenced(candidate);
+                    add(PROBATION, candidate);
+                    return;
+                }
+                if (mainSize == 0)
+                {
+                    evict(candidate);
+                    return;
+                }
+                final int victim = findVictim();
+                if (admit(hashes[candidate], hashes[victim]))
+                {
+                    evict(poll(PROBATION));
+                    clearReferenced(candidate);
+                    add(PROBATION, candidate);
+                }
+                else
+                {
+                    evict(candidate);
+                }
+                return;
+            }
+            findVictim();
+            evict(poll(PROBATION));
+        }
+
+        /** Runs the main rings until the probation head is the victim; returns it, still at the head. */
+        private int findVictim()
+        {
+            final int protectedTarget = (int)((capacity - windowTarget) * PROTECTED_SHARE);
+            while (true)
+            {
+                if (ringSize[PROBATION] == 0)
+                {
+                    final int demoted = poll(PROTECTED);
+                    clearReferenced(demoted);
+                    add(PROBATION, demoted);
+                    continue;
+                }
+                final int head = ringHead[PROBATION];
+                if (!referenced(head))
+                {
+                    return head;
+                }
+                clearReferenced(head);
+                add(PROTECTED, poll(PROBATION));
+                while (ringSize[PROTECTED] > protectedTarget && ringSize[PROTECTED] > 0)
+                {
+                    final int top = poll(PROTECTED);
+                    final boolean keep = referenced(top) && young(top);
+                    clearReferenced(top);
+                    add(keep ? PROTECTED : PROBATION, top);
+                }
+            }
+        }
+
+        private boolean admit(final long candidateHash, final long victimHash)
+        {
+            final int candidateFrequency = frequencies.frequency(candidateHash);
+            if (candidateFrequency > frequencies.frequency(victimHash))
+            {
+                return true;
+            }
+            return candidateFrequency >= RETRY_FREQUENCY && coinFlip();
+        }
+
+        private boolean referenced(final int id)
+        {
+            return (marks[id] & REFERENCED) != 0;
+        }
+
+        private void clearReferenced(final int id)
+        {
+            marks[id] &= ~REFERENCED;
+        }
+
+        private boolean young(final int id)
+        {
+            return ((epoch - (marks[id] & EPOCH_MASK)) & EPOCH_MASK) < MAIN_KEEP_AGE;
+        }
+
+        private void add(final int ring, final int id)
+        {
+            links[id] = NIL;
+            if (ringSize[ring] == 0)
+            {
+                ringHead[ring] = id;
+            }
+            else
+            {
+                links[ringTail[ring]] = id;
+            }
+            ringTail[ring] = id;
+            ringSize[ring]++;
+        }
+
+        private int poll(final int ring)
+        {
+            final int id = ringHead[ring];
+            ringHead[ring] = links[id];
+            ringSize[ring]--;
+            return id;
+        }
+
+        private void evict(final int id)
+        {
+            remove(hashes[id]);
+            links[id] = freeHead;
+            freeHead = id;
+        }
+
+        private int home(final long hash)
+        {
+            return (int)((hash * TABLE_MIX) >>> tableShift);
+        }
+
+        /** @return the id of the entry with this hash, or {@link #NIL} */
+        private int find(final long hash)
+        {
+            for (int slot = home(hash); table[slot] != 0; slot = (slot + 1) & tableMask)
+            {
+                if (hashes[table[slot] - 1] == hash)
+                {
+                    return table[slot] - 1;
+                }
+            }
+            return NIL;
+        }
+
+        private void insert(final int id)
+        {
+            int slot = home(hashes[id]);
+            while (table[slot] != 0)
+            {
+                slot = (slot + 1) & tableMask;
+            }
+            table[slot] = id + 1;
+        }
+
+        /** Removes the entry with this hash (present); shifts the probe run after it back: no tombstones. */
+        private void remove(final long hash)
+        {
+            int hole = home(hash);
+            while (hashes[table[hole] - 1] != hash)
+            {
+                hole = (hole + 1) & tableMask;
+            }
+            for (int slot = (hole + 1) & tableMask; table[slot] != 0; slot = (slot + 1) & tableMask)
+            {
+                final int home = home(hashes[table[slot] - 1]);
+                // the entry at slot may fill the hole when its home is not cyclically in (hole, slot]
+                if (((slot - home) & tableMask) >= ((slot - hole) & tableMask))
+                {
+                    table[hole] = table[slot];
+                    hole = slot;
+                }
+            }
+            table[hole] = 0;
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package dev.larder.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shadows follow the window share a trace calls for, both ways, deterministically, without
+ * allocating. The traces are the shapes the simulator's model was tuned on (docs/policy.md): a
+ * loop larger than the cache, where only a small window with frequency admission hits (W-TinyLFU),
+ * and a recency stream, where each key comes back once after a distance only a large window
+ * keeps (LRU).
+ */
+class WindowShadowsTest
+{
+    private static final long HASH_SEED = 0x5EED_1234L;
+    private static final int CAPACITY = 1000;
+
+    /**
+     * The cache side of the shadows in the engine: the sketch they read, which the cache counts
+     * (here every access, as Caffeine does; the engine counts misses and mark changes), and the
+     * sampled accesses they replay.
+     */
+    private static final class Feed
+    {
+        final FrequencySketch sketch;
+        final WindowShadows shadows;
+
+        Feed(final int capacity, final long seed)
+        {
+            sketch = new FrequencySketch(new HeapMemory(FrequencySketch.bytesFor(capacity)), capacity);
+            shadows = new WindowShadows(capacity, sketch::frequency, seed);
+        }
+
+        void access(final long key)
+        {
+            final long hash = Hashing.hash(key, HASH_SEED);
+            sketch.increment(hash);
+            if (shadows.sampled(hash))
+            {
+                shadows.access(hash);
+            }
+        }
+
+        /** Keys 0 to 1.5 × capacity in order, {@code passes} times, from {@code base}. */
+        void loop(final long base, final int capacity, final int passes)
+        {
+            for (int pass = 0; pass < passes; pass++)
+            {
+                for (long key = 0; key < capacity + capacity / 2; key++)
+                {
+                    access(base + key);
+                }
+            }
+        }
+
+        /** Each new key comes back once, {@code 0.4 × capacity} new keys later (LRU stack distance 0.8 × capacity). */
+        void recency(final long base, final int capacity, final int steps)
+        {
+            final int distance = capacity * 40 / 100;
+            for (long step = 0; step < steps; step++)
+            {
+                access(base + step);
+                if (step >= distance)
+                {
+                    access(base + step - distance);
+                }
+            }
+        }
+    }
+
+    @Test
+    void startsAtTheSmallestWindow()
+    {
+        final Feed feed = new Feed(CAPACITY, 1);
+        assertEquals(0.01, feed.shadows.windowShare());
+        assertEquals(0, feed.shadows.followed());
+        assertEquals(CAPACITY, feed.shadows.shadowCapacity(), "a cache of at most 4096 entries samples every key");
+    }
+
+    @Test
+    void aLoopLargerThanTheCacheKeepsASmallWindow()
+    {
+        final Feed feed = new Feed(CAPACITY, 1);
+        feed.recency(1L << 40, CAPACITY, 30 * CAPACITY);
+        assertTrue(feed.shadows.windowShare() >= 0.9, "recency first: " + feed.shadows.windowShare());
+        feed.loop(0, CAPACITY, 40);
+        assertTrue(feed.shadows.windowShare() <= 0.1, "share " + feed.shadows.windowShare());
+    }
+
+    @Test
+    void aRecencyStreamGoesToALargeWindow()
+    {
+        final Feed feed = new Feed(CAPACITY, 1);
+        feed.recency(0, CAPACITY, 30 * CAPACITY);
+        assertTrue(feed.shadows.windowShare() >= 0.9, "share " + feed.shadows.windowShare());
+    }
+
+    @Test
+    void followsPhasesBothWays()
+    {
+        final Feed feed = new Feed(CAPACITY, 7);
+        for (int phase = 0; phase < 3; phase++)
+        {
+            final long base = (long)phase << 40;
+            feed.recency(base, CAPACITY, 30 * CAPACITY);
+            assertTrue(feed.shadows.windowShare() >= 0.9, "recency phase " + phase + ": " + feed.shadows.windowShare());
+            feed.loop(base + (1L << 39), CAPACITY, 30);
+            assertTrue(feed.shadows.windowShare() <= 0.1, "loop phase " + phase + ": " + feed.shadows.windowShare());
+        }
+    }
+
+    @Test
+    void sameSeedSameDecisions()
+    {
+        assertArrayEquals(trajectory(3), trajectory(3));
+    }
+
+    private static int[] trajectory(final long seed)
+    {
+        final Feed feed = new Feed(CAPACITY, seed);
+        final int[] followed = new int[40];
+        for (int i = 0; i < followed.length; i++)
+        {
+            if (i % 2 == 0)
+            {
+                feed.loop((long)i << 40, CAPACITY, 3);
+            }
+            else
+            {
+                feed.recency((long)i << 40, CAPACITY, 4 * CAPACITY);
+            }
+            followed[i] = feed.shadows.followed();
+        }
+        return followed;
+    }
+
+    @Test
+    void samplesAboutFourThousandEntriesOfALargeCache()
+    {
+        final int capacity = 400_000;
+        final WindowShadows shadows = new WindowShadows(capacity, hash -> 0, 1);
+        assertEquals(WindowShadows.MAX_SAMPLED, shadows.shadowCapacity());
+        final SplittableRandom random = new SplittableRandom(5);
+        int sampled = 0;
+        for (int i = 0; i < capacity; i++)
+        {
+            if (shadows.sampled(random.nextLong()))
+            {
+                sampled++;
+            }
+        }
+        assertEquals(WindowShadows.MAX_SAMPLED, sampled, 300, "1 in 100 of 400,000 random hashes");
+    }
+
+    @Test
+    void accessAllocatesNothing()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        assertTrue(threads.isThreadAllocatedMemoryEnabled());
+        final FrequencySketch sketch = new FrequencySketch(new HeapMemory(FrequencySketch.bytesFor(CAPACITY)), CAPACITY);
+        final WindowShadows shadows = new WindowShadows(CAPACITY, sketch::frequency, 1);
+        final long[] hashes = new long[200_000];
+        final SplittableRandom random = new SplittableRandom(9);
+        for (int i = 0; i < hashes.length; i++)
+        {
+            // a skewed stream over 3,000 keys: hits, misses, admissions, rejections, promotions
+            hashes[i] = Hashing.hash((long)(3000 * Math.pow(random.nextDouble(), 2)), HASH_SEED);
+        }
+        // warm-up: the first replay links and loads what the path needs (a few hundred bytes, once)
+        allocatedAround(threads, shadows, hashes);
+        for (int round = 0; round < 3; round++)
+        {
+            final long calibration = allocatedAround(threads, null, null);
+            final long allocated = allocatedAround(threads, shadows, hashes);
+            assertEquals(calibration, allocated, "bytes allocated by " + hashes.length + " accesses (round " +
+                round + ")");
+        }
+        assertEquals(0, allocatedAround(threads, null, null), "the measurement itself allocates nothing");
+    }
+
+    /** @return bytes this thread allocated while replaying {@code hashes} (nothing when null) */
+    private static long allocatedAround(final com.sun.management.ThreadMXBean threads, final WindowShadows shadows,
+        final long[] hashes)
+    {
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        if (hashes != null)
+        {
+            for (final long hash : hashes)
+            {
+                shadows.access(hash);
+            }
+        }
+        return threads.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    @Test
+    void resizeIgnoresSmallChangesAndRebuildsForLargeOnes()
+    {
+        final Feed feed = new Feed(CAPACITY, 1);
+        feed.recency(0, CAPACITY, 30 * CAPACITY);
+        final int followed = feed.shadows.followed();
+        assertTrue(followed >= 4);
+        final long bytes = feed.shadows.bytes();
+        assertFalse(feed.shadows.resize(1250), "+25%");
+        assertFalse(feed.shadows.resize(750), "-25%");
+        assertEquals(CAPACITY, feed.shadows.shadowCapacity());
+        assertEquals(CAPACITY, feed.shadows.capacity());
+
+        assertTrue(feed.shadows.resize(600), "-40%");
+        assertEquals(600, feed.shadows.shadowCapacity());
+        assertEquals(followed, feed.shadows.followed(), "the followed share survives a resize");
+        assertEquals(bytes, feed.shadows.bytes(), "smaller shadows reuse the arrays");
+
+        assertTrue(feed.shadows.resize(CAPACITY), "back up, within the arrays");
+        assertEquals(bytes, feed.shadows.bytes());
+        assertTrue(feed.shadows.resize(100_000));
+        assertEquals(WindowShadows.MAX_SAMPLED, feed.shadows.shadowCapacity());
+        assertTrue(feed.shadows.bytes() > bytes, "larger shadows take larger arrays");
+        final long most = feed.shadows.bytes();
+        assertTrue(most <= 6L * 40 * (WindowShadows.MAX_SAMPLED + 1), "bounded by the sample: " + most);
+        assertFalse(feed.shadows.resize(120_000));
+        assertTrue(feed.shadows.resize(10_000_000), "a larger cache samples less, with the same arrays");
+        assertEquals(most, feed.shadows.bytes());
+    }
+
+    @Test
+    void rebuiltShadowsLearnTheNewCapacity()
+    {
+        final Feed small = new Feed(CAPACITY, 1);
+        small.recency(0, CAPACITY, 30 * CAPACITY);
+        assertTrue(small.shadows.windowShare() >= 0.9);
+        // the cache shrinks to 500 entries: a loop of 750 keys now wants the small window
+        assertTrue(small.shadows.resize(500));
+        small.loop(1L << 40, 500, 60);
+        assertTrue(small.shadows.windowShare() <= 0.1, "share " + small.shadows.windowShare());
+    }
+
+    @Test
+    void zeroCapacityIsRefused()
+    {
+        assertEquals("capacity must be at least 1 entry: capacityEntries=0",
+            assertThrows(IllegalArgumentException.class, () -> new WindowShadows(0, hash -> 0, 1)).getMessage());
+        final WindowShadows shadows = new WindowShadows(10, hash -> 0, 1);
+        assertEquals("capacity must be at least 1 entry: capacityEntries=-1",
+            assertThrows(IllegalArgumentException.class, () -> shadows.resize(-1)).getMessage());
+        assertEquals(10, shadows.capacity(), "left intact");
+    }
+
+    @Test
+    void aOneEntryCacheWorks()
+    {
+        final Feed feed = new Feed(1, 1);
+        for (long key = 0; key < 1000; key++)
+        {
+            feed.access(key % 3);
+        }
+        assertEquals(1, feed.shadows.shadowCapacity());
+    }
+}
