@@ -92,6 +92,7 @@ final class WindowShadows
     private final Shadow[] shadows = new Shadow[FRACTIONS.length];
     private final double[] scores = new double[FRACTIONS.length];
     private long coin;
+    private long coinFlips;
     private int capacity;
     private int shadowCapacity;
     private int decisionPeriod;
@@ -208,6 +209,12 @@ final class WindowShadows
         return capacity;
     }
 
+    /** @return how often a shadow tossed the 1-in-128 admission coin (for tests: the model's coin differs) */
+    long coinFlips()
+    {
+        return coinFlips;
+    }
+
     /** @return the heap bytes the shadows' arrays hold */
     long bytes()
     {
@@ -257,6 +264,7 @@ final class WindowShadows
     /** @return true one time in 128 (xorshift64) */
     private boolean coinFlip()
     {
+        coinFlips++;
         long x = coin;
         x ^= x << 13;
         x ^= x >>> 7;

@@ -22,6 +22,11 @@ class WindowShadowsTest
     private static final long HASH_SEED = 0x5EED_1234L;
     private static final int CAPACITY = 1000;
 
+    private static FrequencySketch sketch(final int capacity)
+    {
+        return new FrequencySketch(new HeapMemory(FrequencySketch.bytesFor(capacity)), capacity);
+    }
+
     /**
      * The cache side of the shadows in the engine: the sketch they read, which the cache counts
      * (here every access, as Caffeine does; the engine counts misses and mark changes), and the
@@ -34,7 +39,7 @@ class WindowShadowsTest
 
         Feed(final int capacity, final long seed)
         {
-            sketch = new FrequencySketch(new HeapMemory(FrequencySketch.bytesFor(capacity)), capacity);
+            sketch = sketch(capacity);
             shadows = new WindowShadows(capacity, sketch::frequency, seed);
         }
 
@@ -116,6 +121,80 @@ class WindowShadowsTest
         }
     }
 
+    /**
+     * The oracle: the decisions of the simulator's {@code RingPolicyModel} (cache-bench), recorded
+     * on the same trace: access numbers at which the model's window share changed, and the share in
+     * percent. Recorded with {@code Config.defaults()} but {@code countEveryRead = true} (so the
+     * model's sketch is the one {@link Feed} keeps: every access counts) and seed 1, on six phases
+     * of {@link #modelTrace}, by a scratch program that printed
+     * {@code model.windowFraction()} after each {@code model.access(key)}. The model hashes keys
+     * with {@code KeyHasher.seeded(SIPHASH_1_3, seed * 31 + 17)}, as here. The decisions agree
+     * access for access although the two coins differ (the model draws its 1-in-128 coin from the
+     * stream its segments share; the shadows tossed theirs 94 and 12 times on these traces): the
+     * coin decides too few admissions to move a decision here, so a change of seed or trace could
+     * in principle make the two part ways after a toss.
+     */
+    @Test
+    void decidesAsTheSimulatorsModel()
+    {
+        assertArrayEquals(new long[] {3000L, 90, 25000L, 1, 34000L, 90}, modelTrace(1000));
+        assertArrayEquals(new long[] {29811L, 90, 110022L, 100, 241444L, 1, 341554L, 90}, modelTrace(10_000));
+    }
+
+    /** Recency and loop phases, alternating, as the model was run; returns the change points. */
+    private static long[] modelTrace(final int capacity)
+    {
+        final long seed = 1;
+        final KeyHasher hasher = KeyHasher.seeded(dev.larder.HashFunction.SIPHASH_1_3, seed * 31 + 17);
+        final FrequencySketch sketch = sketch(capacity);
+        final WindowShadows shadows = new WindowShadows(capacity, sketch::frequency, seed);
+        final long[] changes = new long[64];
+        int n = 0;
+        long index = 0;
+        double last = shadows.windowShare();
+        final int distance = capacity * 40 / 100;
+        final long[] keys = new long[2];
+        for (int phase = 0; phase < 6; phase++)
+        {
+            final long base = (long)phase << 40;
+            final long steps = phase % 2 == 0 ? 8L * capacity : 8L * (capacity + capacity / 2);
+            for (long step = 0; step < steps; step++)
+            {
+                int count = 0;
+                if (phase % 2 == 0)
+                {
+                    keys[count++] = base + step;
+                    if (step >= distance)
+                    {
+                        keys[count++] = base + step - distance;
+                    }
+                }
+                else
+                {
+                    keys[count++] = base + step % (capacity + capacity / 2);
+                }
+                for (int k = 0; k < count; k++)
+                {
+                    final long hash = hasher.hash(keys[k]);
+                    sketch.increment(hash);
+                    if (shadows.sampled(hash))
+                    {
+                        shadows.access(hash);
+                    }
+                    index++;
+                    if (shadows.windowShare() != last)
+                    {
+                        last = shadows.windowShare();
+                        changes[n++] = index;
+                        changes[n++] = Math.round(last * 100);
+                    }
+                }
+            }
+        }
+        assertTrue(shadows.coinFlips() > 0, "the admission coin was tossed");
+        return java.util.Arrays.copyOf(changes, n);
+    }
+
     @Test
     void sameSeedSameDecisions()
     {
@@ -165,7 +244,7 @@ class WindowShadowsTest
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         assertTrue(threads.isThreadAllocatedMemoryEnabled());
-        final FrequencySketch sketch = new FrequencySketch(new HeapMemory(FrequencySketch.bytesFor(CAPACITY)), CAPACITY);
+        final FrequencySketch sketch = sketch(CAPACITY);
         final WindowShadows shadows = new WindowShadows(CAPACITY, sketch::frequency, 1);
         final long[] hashes = new long[200_000];
         final SplittableRandom random = new SplittableRandom(9);
