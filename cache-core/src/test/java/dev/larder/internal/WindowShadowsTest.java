@@ -304,7 +304,8 @@ class WindowShadowsTest
         assertEquals(WindowShadows.MAX_SAMPLED, feed.shadows.shadowCapacity());
         assertTrue(feed.shadows.bytes() > bytes, "larger shadows take larger arrays");
         final long most = feed.shadows.bytes();
-        assertTrue(most <= 6L * 40 * (WindowShadows.MAX_SAMPLED + 1), "bounded by the sample: " + most);
+        // per shadow: 4,097 entries of a hash, a mark and a link (13 bytes), and 8,192 table slots of 4 bytes
+        assertEquals(6L * (13 * (WindowShadows.MAX_SAMPLED + 1) + 4 * 8192), most, "504 KiB, docs/policy.md");
         assertFalse(feed.shadows.resize(120_000));
         assertTrue(feed.shadows.resize(10_000_000), "a larger cache samples less, with the same arrays");
         assertEquals(most, feed.shadows.bytes());
