@@ -335,13 +335,21 @@ class WindowShadowsTest
     }
 
     @Test
-    void aOneEntryCacheWorks()
+    void aOneEntryCacheSamplesEveryKeyAndKeepsItsRingsSound()
     {
         final Feed feed = new Feed(1, 1);
-        for (long key = 0; key < 1000; key++)
-        {
-            feed.access(key % 3);
-        }
         assertEquals(1, feed.shadows.shadowCapacity());
+        final SplittableRandom random = new SplittableRandom(2);
+        for (int i = 0; i < 1000; i++)
+        {
+            assertTrue(feed.shadows.sampled(random.nextLong()), "a cache of at most 4,096 entries samples every key");
+        }
+        // a shadow of one entry (window targets 0 or 1) evicts on every miss: a free-list or ring
+        // slip would throw here
+        for (long key = 0; key < 10_000; key++)
+        {
+            feed.access(key % 3 == 0 ? 0 : key);
+        }
+        assertTrue(feed.shadows.windowShare() > 0);
     }
 }
