@@ -18,13 +18,22 @@ package dev.larder;
  * @param secondChanceCount  entries moved from the ring head to its tail instead of being evicted
  * @param entryCount         live entries (expired entries not yet noticed are included)
  * @param usedBytes          off-heap bytes in use: ring bytes between head and tail plus the index
- * @param allocatedBytes     off-heap bytes allocated: rings plus indexes; never above capacity
+ * @param allocatedBytes     off-heap bytes allocated: rings, indexes and the frequency sketch; never above
+ *                           capacity
  * @param capacityBytes      the configured capacity
  * @param memoryBackend      the backend in use
  * @param listenerFailureCount removal-listener calls that threw (the cache went on)
  * @param loadSuccessCount   loader calls that returned a value (typed {@code get(key, loader)})
  * @param loadFailureCount   loader calls that threw or returned null
  * @param totalLoadTimeNanos time spent in loaders
+ * @param evictionMode       the eviction policy in use
+ * @param admissionRejectionCount the part of {@code evictionCount} that {@link EvictionMode#ADAPTIVE}
+ *                           refused at the main region's door: new entries that left the window
+ *                           unread and lost the frequency comparison with the main region's victim
+ * @param policyBytes        off-heap bytes of the eviction policy's frequency sketch, inside
+ *                           {@code allocatedBytes} (0 for {@link EvictionMode#SECOND_CHANCE})
+ * @param windowShare        the share of each segment's entries the window holds now (adaptive, 0.01
+ *                           to 1); 1 for {@link EvictionMode#SECOND_CHANCE}, whose one ring is all window
  */
 public record CacheStats(
     long hitCount,
@@ -45,7 +54,11 @@ public record CacheStats(
     long listenerFailureCount,
     long loadSuccessCount,
     long loadFailureCount,
-    long totalLoadTimeNanos)
+    long totalLoadTimeNanos,
+    EvictionMode evictionMode,
+    long admissionRejectionCount,
+    long policyBytes,
+    double windowShare)
 {
     /** @return the mean time of a load in nanoseconds, or 0 when nothing was loaded. */
     public double averageLoadPenaltyNanos()

@@ -12,6 +12,7 @@ import dev.larder.internal.OffHeapAllocator;
 import dev.larder.internal.PutMode;
 import dev.larder.internal.ReadGate;
 import dev.larder.internal.Remapper;
+import dev.larder.internal.AdaptiveShared;
 import dev.larder.internal.Segment;
 import dev.larder.internal.SegmentStat;
 import dev.larder.internal.SnapshotDescriptor;
@@ -158,6 +159,8 @@ public final class OffHeapCache implements AutoCloseable
     private final long capacity;
     private final long allocatedBytes;
     private final long indexBytes;
+    /** The adaptive policy's shared state, or null for second chance. */
+    private final AdaptiveShared adaptive;
     private final LargeValues large;
     private final MemoryBackend backend;
     private final OffHeapAllocator allocator;
@@ -181,8 +184,10 @@ public final class OffHeapCache implements AutoCloseable
         final long capacity,
         final long indexBytes,
         final MemoryKind kind,
-        final OffHeapAllocator allocator)
+        final OffHeapAllocator allocator,
+        final AdaptiveShared adaptive)
     {
+        this.adaptive = adaptive;
         this.segments = segments;
         this.gate = gate;
         this.guard = guard;
@@ -897,7 +902,11 @@ public final class OffHeapCache implements AutoCloseable
             totals[SegmentStat.LISTENER_FAILURES.ordinal()],
             loadSuccesses.sum(),
             loadFailures.sum(),
-            loadNanos.sum());
+            loadNanos.sum(),
+            adaptive == null ? EvictionMode.SECOND_CHANCE : EvictionMode.ADAPTIVE,
+            totals[SegmentStat.ADMISSION_REJECTIONS.ordinal()],
+            adaptive == null ? 0 : adaptive.sketchBytes(),
+            adaptive == null ? 1.0 : adaptive.windowShare());
     }
 
     /** @return the live entry count (expired entries not yet noticed included). */

@@ -2,6 +2,7 @@ package dev.larder;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.larder.internal.AdaptiveShared;
 import dev.larder.internal.CallbackGuard;
 import dev.larder.internal.EntryDescriptor;
 import dev.larder.internal.IndexDescriptor;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 
 /**
@@ -46,6 +48,8 @@ import java.time.Duration;
  *       benchmarks only</td><td>none: a random key per cache, so nobody can compute colliding keys</td></tr>
  *   <tr><td>{@link #memoryBackend(MemoryBackend)}</td><td>how memory is accessed</td>
  *       <td>{@link MemoryBackend#AUTO}</td></tr>
+ *   <tr><td>{@link #eviction(EvictionMode)}</td><td>what a full cache evicts</td>
+ *       <td>{@link EvictionMode#ADAPTIVE}</td></tr>
  *   <tr><td>{@link #removalListener(RemovalListener)}</td><td>told of every removal and its cause</td>
  *       <td>none</td></tr>
  *   <tr><td>{@link #loadSnapshot(Path)}</td><td>a snapshot file ({@link OffHeapCache#save(Path)}) to
@@ -56,7 +60,8 @@ import java.time.Duration;
  * Each segment gets {@code capacity / segments} bytes, split between its index (8-byte slots, kept
  * at most 75% full) and its ring. The split assumes entries of {@code expectedEntrySize} bytes plus
  * the 24-byte header. Nothing grows afterwards: when the index or the ring is full, the segment
- * evicts. {@link CacheStats#allocatedBytes()} is never above the capacity.
+ * evicts. With {@link EvictionMode#ADAPTIVE} the frequency sketch (8 to 16 bytes per expected entry)
+ * comes out of the capacity first. {@link CacheStats#allocatedBytes()} is never above the capacity.
  */
 public final class OffHeapCacheBuilder
 {
@@ -70,6 +75,13 @@ public final class OffHeapCacheBuilder
     public static final int DEFAULT_SEGMENTS = 256;
     /** Default expected key + value size. */
     public static final int DEFAULT_EXPECTED_ENTRY_SIZE = 100;
+    /**
+     * The smallest ring of a segment that runs {@link EvictionMode#ADAPTIVE}: 16 pages of 256 bytes;
+     * a cache whose segments are smaller runs {@link EvictionMode#SECOND_CHANCE}.
+     */
+    static final int MIN_ADAPTIVE_RING_BYTES = 4096;
+    /** The frequency sketch takes at most this fraction of the capacity (1 / value). */
+    static final int MAX_SKETCH_SHARE = 8;
 
     private long capacity = -1;
     private int segments = DEFAULT_SEGMENTS;
@@ -79,6 +91,7 @@ public final class OffHeapCacheBuilder
     private HashFunction hashFunction = HashFunction.SIPHASH_1_3;
     private Long hashSeed;
     private MemoryBackend memoryBackend = MemoryBackend.AUTO;
+    private EvictionMode eviction = EvictionMode.ADAPTIVE;
     private RemovalListener removalListener;
     private Path snapshot;
     private java.util.function.LongSupplier wallClock;
@@ -179,6 +192,17 @@ public final class OffHeapCacheBuilder
     }
 
     /**
+     * @param mode what a full cache evicts: {@link EvictionMode#ADAPTIVE} (frequency-aware, the
+     *             default) or {@link EvictionMode#SECOND_CHANCE} (near-LRU, the cheapest writes)
+     * @return this builder
+     */
+    public OffHeapCacheBuilder eviction(final EvictionMode mode)
+    {
+        this.eviction = requireNonNull(mode, "eviction");
+        return this;
+    }
+
+    /**
      * @param backend how memory is accessed; {@link MemoryBackend#AUTO} picks Agrona when the JVM
      *                allows it
      * @return this builder
@@ -260,9 +284,19 @@ public final class OffHeapCacheBuilder
         {
             throw new IllegalStateException("capacity must be set: call capacity(bytes)");
         }
-        final Sizing sizing = Sizing.of(capacity, segments, expectedEntrySize);
+        final int expectedEntries = (int)Math.min(Integer.MAX_VALUE >> 4,
+            (long)segments * Sizing.of(capacity, segments, expectedEntrySize).maxEntries());
+        int sketchBytes = eviction == EvictionMode.ADAPTIVE ? sketchBytes(capacity, segments, expectedEntries) : 0;
+        Sizing sizing = Sizing.of(capacity, segments, expectedEntrySize, (sketchBytes + segments - 1) / segments);
+        if (sizing.ringBytes() < MIN_ADAPTIVE_RING_BYTES)
+        {
+            // too small to page: the cache runs second chance (documented on EvictionMode.ADAPTIVE)
+            sketchBytes = 0;
+            sizing = Sizing.of(capacity, segments, expectedEntrySize);
+        }
+        final boolean adaptive = sketchBytes > 0;
         final MemoryKind kind = chooseBackend(memoryBackend);
-        final long totalBytes = (long)segments * sizing.segmentBytes();
+        final long totalBytes = (long)segments * sizing.segmentBytes() + sketchBytes;
         OffHeapAllocator.checkAvailable(totalBytes, "a cache of capacity=" + capacity);
 
         final long origin = ticker.read();
@@ -275,14 +309,20 @@ public final class OffHeapCacheBuilder
         final OffHeapAllocator allocator = OffHeapAllocator.create();
         final Segment[] built = new Segment[segments];
         final ReadGate gate = new ReadGate();
+        AdaptiveShared shared = null;
         try
         {
+            if (adaptive)
+            {
+                shared = AdaptiveShared.create(Memories.wrap(kind, allocator.allocate(sketchBytes)), expectedEntries,
+                    segments, hashSeed != null ? hashSeed : new SecureRandom().nextLong());
+            }
             for (int i = 0; i < segments; i++)
             {
                 final ByteBuffer buffer = allocator.allocate(sizing.segmentBytes());
                 final Memory index = Memories.wrap(kind, buffer.slice(0, sizing.indexBytes()));
                 final Memory ring = Memories.wrap(kind, buffer.slice(sizing.indexBytes(), sizing.ringBytes()));
-                built[i] = new Segment(ring, index, clock, removalListener, gate, guard);
+                built[i] = Segment.create(ring, index, clock, removalListener, gate, guard, shared);
             }
         }
         catch (final OutOfMemoryError ex)
@@ -301,7 +341,7 @@ public final class OffHeapCacheBuilder
             KeyHasher.random(hashFunction);
         final LargeValues large = new LargeValues(built, hasher, guard, hashSeed != null);
         final OffHeapCache cache = new OffHeapCache(built, gate, guard, large, hasher, defaultTtlMillis, capacity,
-            (long)segments * sizing.indexBytes(), kind, allocator);
+            (long)segments * sizing.indexBytes(), kind, allocator, shared);
         if (wallClock != null)
         {
             cache.wallClock(wallClock);
@@ -332,6 +372,20 @@ public final class OffHeapCacheBuilder
             hook.accept(cache);
         }
         return cache;
+    }
+
+    /**
+     * @return the bytes of the frequency sketch: one word per expected entry, rounded up to a power
+     *     of two, halved while it would take more than {@link #MAX_SKETCH_SHARE} of the capacity
+     */
+    static int sketchBytes(final long capacity, final int segments, final int expectedEntries)
+    {
+        int entries = expectedEntries;
+        while (entries > 1 && AdaptiveShared.sketchBytes(entries) > capacity / MAX_SKETCH_SHARE)
+        {
+            entries /= 2;
+        }
+        return AdaptiveShared.sketchBytes(entries);
     }
 
     /** @return what the flag must export to: Agrona's module on the module path, ALL-UNNAMED on the class path */
@@ -374,7 +428,19 @@ public final class OffHeapCacheBuilder
             return indexBytes + ringBytes;
         }
 
+        /** @return the most entries one segment's index holds */
+        int maxEntries()
+        {
+            return (int)(indexBytes / IndexDescriptor.SLOT_LENGTH * IndexDescriptor.MAX_LOAD_FACTOR);
+        }
+
         static Sizing of(final long capacity, final int segments, final int expectedEntrySize)
+        {
+            return of(capacity, segments, expectedEntrySize, 0);
+        }
+
+        /** @param reserved bytes each segment gives up to the cache's frequency sketch, taken from its ring */
+        static Sizing of(final long capacity, final int segments, final int expectedEntrySize, final int reserved)
         {
             final long perSegment = capacity / segments;
             if (perSegment < MIN_SEGMENT_BYTES)
@@ -395,7 +461,7 @@ public final class OffHeapCacheBuilder
             // the ring must keep at least half the budget so that entries of any size fit
             slots = Math.min(slots, perSegment / 2 / IndexDescriptor.SLOT_LENGTH);
             final int indexBytes = (int)(slots * IndexDescriptor.SLOT_LENGTH);
-            final int ringBytes = (int)((perSegment - indexBytes) & -EntryDescriptor.ALIGNMENT);
+            final int ringBytes = (int)((perSegment - indexBytes - reserved) & -EntryDescriptor.ALIGNMENT);
             return new Sizing(indexBytes, ringBytes);
         }
     }

@@ -106,7 +106,7 @@ public class SeqlockLincheckTest
         final Segment[] segments = {segment};
         final KeyHasher hasher = KeyHasher.seeded(HashFunction.FAST_TRUSTED_KEYS, SEED);
         return new OffHeapCache(segments, gate, guard, new LargeValues(segments, hasher, guard, true), hasher, 0,
-            RING_BYTES + INDEX_BYTES, INDEX_BYTES, MemoryKind.JDK, allocator);
+            RING_BYTES + INDEX_BYTES, INDEX_BYTES, MemoryKind.JDK, allocator, null);
     }
 
     /**

@@ -38,23 +38,25 @@ import dev.larder.RemovalCause;
  * epoch only makes a read look a little older). The segment counts what
  * {@link #evictHead(int)} reports.
  */
-final class EvictionPolicy
+class EvictionPolicy
 {
     /** Epochs per turnover of the segment's contents. */
     static final int EPOCHS_PER_TURNOVER = 8;
     /** A referenced entry last read fewer than this many epochs ago is kept (moved to the tail). */
     static final int KEEP_AGE = 6;
 
-    private final Ring ring;
-    private final SlotIndex index;
-    private final Expiry expiry;
-    private final Callbacks callbacks;
+    final Ring ring;
+    final SlotIndex index;
+    final Expiry expiry;
+    final Callbacks callbacks;
 
     /** Access epoch, 0 to {@link IndexDescriptor#EPOCHS} - 1; read without the lock by readers. */
     private int epoch;
     private int insertsThisEpoch;
     /** Insertions per epoch: an eighth of the entries the segment holds when full. */
     private int epochLength = 1;
+    /** The entries the segment holds when full, estimated at the last epoch change. */
+    int holds = 1;
     private int consecutiveMoves;
 
     EvictionPolicy(final Ring ring, final SlotIndex index, final Expiry expiry, final Callbacks callbacks)
@@ -75,6 +77,15 @@ final class EvictionPolicy
     void beforeAppend()
     {
         consecutiveMoves = 0;
+    }
+
+    /**
+     * @return true when the policy's byte budget has room for a record of {@code recordLength}
+     *     beside the live ones; this policy's budget is the ring itself ({@link Ring#hasRoomFor})
+     */
+    boolean hasBudgetFor(final int recordLength)
+    {
+        return true;
     }
 
     /**
@@ -128,7 +139,7 @@ final class EvictionPolicy
         ring.checkRecord(position, HEADER_LENGTH + Entries.keyLength(memory, position));
         callbacks.notifyRemoval(position, RemovalCause.EVICTED);
         final boolean chunk = Entries.isChunk(Entries.recordWord(memory, position));
-        Entries.markDeleted(memory, position);
+        ring.markDeleted(position);
         return chunk;
     }
 
@@ -160,9 +171,21 @@ final class EvictionPolicy
             epoch = (epoch + 1) & (IndexDescriptor.EPOCHS - 1);
             // the entries the segment holds when full, estimated from the mean record size so far
             // (so epochs keep their length while the segment fills)
-            final long holds = Math.min(maxEntries, (long)live * ringSize / Math.max(used, 1));
-            epochLength = (int)Math.max(1, holds / EPOCHS_PER_TURNOVER);
+            holds = (int)Math.max(1, Math.min(maxEntries, estimateHolds(live, ringSize, used)));
+            epochLength = Math.max(1, holds / EPOCHS_PER_TURNOVER);
         }
+    }
+
+    /** @return the entries the segment holds when full, estimated from the live ones and the bytes they use */
+    long estimateHolds(final int live, final int ringSize, final int used)
+    {
+        return (long)live * ringSize / Math.max(used, 1);
+    }
+
+    /** @return the epoch distance since {@code slotValue} was last read */
+    final int age(final long slotValue)
+    {
+        return (epoch - IndexDescriptor.epoch(slotValue)) & (IndexDescriptor.EPOCHS - 1);
     }
 
     /** Forgets the insertions and moves counted so far, for an emptied segment; the epoch stays. */

@@ -165,6 +165,9 @@ abstract class OptimisticReads
     /** @return the access epoch a hit stamps on its slot ({@link EvictionPolicy#epoch()}) */
     abstract int epoch();
 
+    /** A hit changed its slot's mark: the eviction policy may count it ({@link AdaptivePolicy#noteRead}). */
+    abstract void noteRead(int tag);
+
     /** Copies a value found by a read to its destination (see {@link #read}). */
     final void copyValue(
         final KeyRef key, final int offset, final int length, final Object dst, final int dstOffset,
@@ -240,9 +243,9 @@ abstract class OptimisticReads
             {
                 continue;
             }
-            if (found != NOT_FOUND && record)
+            if (found != NOT_FOUND && record && index.markAccessed((int)(found >>> 32), (int)found, epoch()))
             {
-                index.markAccessed((int)(found >>> 32), (int)found, epoch());
+                noteRead(key.tag());
             }
             return valueLength;
         }

@@ -32,7 +32,7 @@ import org.agrona.MutableDirectBuffer;
  * Written only under the segment lock; lock-free readers read records (checked as above) but never
  * {@code head}, {@code tail} or {@code used}.
  */
-final class Ring
+class Ring
 {
     /** Visits a live record, with a context that saves a capturing lambda. */
     @FunctionalInterface
@@ -51,9 +51,18 @@ final class Ring
     /** @param memory the ring's bytes; a multiple of {@link EntryDescriptor#ALIGNMENT}, at least 256 */
     Ring(final Memory memory)
     {
+        this(memory, maxRecordLength(memory.capacity()));
+    }
+
+    /**
+     * @param memory          the ring's bytes; a multiple of {@link EntryDescriptor#ALIGNMENT}, at least 256
+     * @param maxRecordLength the largest record it accepts
+     */
+    Ring(final Memory memory, final int maxRecordLength)
+    {
         this.memory = memory;
         this.size = memory.capacity();
-        this.maxRecordLength = maxRecordLength(size);
+        this.maxRecordLength = maxRecordLength;
         if (size % ALIGNMENT != 0 || size < 4 * 64)
         {
             throw new IllegalArgumentException("ring size must be a multiple of 8 and at least 256: " + size);
@@ -171,6 +180,12 @@ final class Ring
         head = advance(position, recordLength);
         tail = advance(destination, recordLength);
         return destination;
+    }
+
+    /** Marks the live record at {@code position} deleted; its space waits for the head. */
+    void markDeleted(final int position)
+    {
+        Entries.markDeleted(memory, position);
     }
 
     /** Empties the ring; the bytes are left as they are. */

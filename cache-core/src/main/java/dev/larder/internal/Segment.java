@@ -43,6 +43,8 @@ public final class Segment extends OptimisticReads
 
     private final Callbacks callbacks;
     private final EvictionPolicy policy;
+    /** The policy when it is adaptive, else null. */
+    private final AdaptivePolicy adaptive;
     /**
      * The counters, by {@link SegmentStat} ordinal (collision evictions count as evictions too);
      * the cells of the gauges (entries, ring bytes used, listener failures) are filled when read.
@@ -71,16 +73,44 @@ public final class Segment extends OptimisticReads
         final Memory ring, final Memory index, final MillisClock clock, final RemovalListener listener,
         final ReadGate gate, final CallbackGuard guard)
     {
-        this(new Ring(ring), index, clock, listener, gate, guard);
+        this(ring, index, clock, listener, gate, guard, null);
+    }
+
+    /**
+     * @param adaptive the cache's shared state of the {@link AdaptivePolicy}, or null for second
+     *                 chance ({@link EvictionPolicy}) in one ring
+     */
+    Segment(
+        final Memory ring, final Memory index, final MillisClock clock, final RemovalListener listener,
+        final ReadGate gate, final CallbackGuard guard, final AdaptiveShared adaptive)
+    {
+        this(adaptive == null ? new Ring(ring) : new PagedRing(ring), index, clock, listener, gate, guard, adaptive);
     }
 
     private Segment(
         final Ring ring, final Memory index, final MillisClock clock, final RemovalListener listener,
-        final ReadGate gate, final CallbackGuard guard)
+        final ReadGate gate, final CallbackGuard guard, final AdaptiveShared adaptive)
     {
         super(ring, new SlotIndex(index, ring), new Expiry(clock), gate, guard);
         this.callbacks = new Callbacks(ring, guard, listener);
-        this.policy = new EvictionPolicy(ring, this.index, expiry, callbacks);
+        if (adaptive == null)
+        {
+            this.policy = new EvictionPolicy(ring, this.index, expiry, callbacks);
+            this.adaptive = null;
+        }
+        else
+        {
+            this.adaptive = new AdaptivePolicy((PagedRing)ring, this.index, expiry, callbacks, adaptive, counts);
+            this.policy = this.adaptive;
+        }
+    }
+
+    /** Creates a segment of a cache; {@code adaptive} is null for second chance. */
+    public static Segment create(
+        final Memory ring, final Memory index, final MillisClock clock, final RemovalListener listener,
+        final ReadGate gate, final CallbackGuard guard, final AdaptiveShared adaptive)
+    {
+        return new Segment(ring, index, clock, listener, gate, guard, adaptive);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -91,6 +121,15 @@ public final class Segment extends OptimisticReads
     int epoch()
     {
         return policy.epoch();
+    }
+
+    @Override
+    void noteRead(final int tag)
+    {
+        if (adaptive != null)
+        {
+            adaptive.noteRead(tag);
+        }
     }
 
     @Override
@@ -651,9 +690,9 @@ public final class Segment extends OptimisticReads
         {
             return -1;
         }
-        if (record)
+        if (record && index.markAccessedLocked(slot, policy.epoch()))
         {
-            index.markAccessedLocked(slot, policy.epoch());
+            noteRead(key.tag());
         }
         final int valueLength = index.foundValueLength(key);
         if (Entries.isHead(Entries.recordWord(ring.memory(), index.foundPosition())))
@@ -683,7 +722,7 @@ public final class Segment extends OptimisticReads
         {
             liveChunks--;
         }
-        Entries.markDeleted(ring.memory(), position);
+        ring.markDeleted(position);
         live--;
     }
 
@@ -753,7 +792,7 @@ public final class Segment extends OptimisticReads
         final int recordLength = (int)EntryDescriptor.recordLength(key.length(), valueLength);
         beginWrite();
         policy.beforeAppend();
-        while (live >= index.maxEntries())
+        while (live >= index.maxEntries() || !policy.hasBudgetFor(recordLength))
         {
             evictHead();
         }
@@ -781,6 +820,10 @@ public final class Segment extends OptimisticReads
             }
         }
         live++;
+        if (adaptive != null)
+        {
+            adaptive.inserted(key.tag(), key.isChunk());
+        }
         policy.afterInsert(live, index.maxEntries(), ring.size(), ring.used());
     }
 

@@ -17,5 +17,7 @@ public enum SegmentStat
     LISTENER_FAILURES,
     COLLISION_EVICTIONS,
     /** Chunks of large values evicted by ring order or displaced by a collision (internal records). */
-    CHUNK_EVICTIONS
+    CHUNK_EVICTIONS,
+    /** Window candidates evicted because the frequency sketch preferred the main region's victim. */
+    ADMISSION_REJECTIONS
 }

@@ -309,33 +309,33 @@ final class SlotIndex
      * Sets R and {@code epoch} on the slot of a validated lock-free hit, when they change. The CAS
      * expects the slot value just read, and that value must still point at the record the reader
      * validated, so the write lands only on that record's slot; a slot changed since is left alone.
+     *
+     * @return true when this call changed the mark
      */
-    void markAccessed(final int slot, final int position, final int epoch)
+    boolean markAccessed(final int slot, final int position, final int epoch)
     {
         final int offset = slot * SLOT_LENGTH;
         final long value = memory.getLong(offset);
         if (value == EMPTY || IndexDescriptor.position(value) != position)
         {
-            return;
+            return false;
         }
         final long marked = IndexDescriptor.referenced(value, epoch);
-        if (marked != value)
-        {
-            memory.compareAndSetLong(offset, value, marked);
-        }
+        return marked != value && memory.compareAndSetLong(offset, value, marked);
     }
 
-    /** Sets R and {@code epoch} on a slot, under the lock. */
-    void markAccessedLocked(final int slot, final int epoch)
+    /**
+     * Sets R and {@code epoch} on a slot, under the lock.
+     *
+     * @return true when this call changed the mark
+     */
+    boolean markAccessedLocked(final int slot, final int epoch)
     {
         final int offset = slot * SLOT_LENGTH;
         final long value = memory.getLong(offset);
         final long marked = IndexDescriptor.referenced(value, epoch);
-        if (marked != value)
-        {
-            // a CAS, not a put: a lock-free reader may be marking the same slot
-            memory.compareAndSetLong(offset, value, marked);
-        }
+        // a CAS, not a put: a lock-free reader may be marking the same slot
+        return marked != value && memory.compareAndSetLong(offset, value, marked);
     }
 
     // ------------------------------------------------------------------------------------------

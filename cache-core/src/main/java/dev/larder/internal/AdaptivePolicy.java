@@ -1,0 +1,336 @@
+package dev.larder.internal;
+
+import static dev.larder.internal.PagedRing.PROBATION;
+import static dev.larder.internal.PagedRing.PROTECTED;
+import static dev.larder.internal.PagedRing.WINDOW;
+
+import dev.larder.RemovalCause;
+
+/**
+ * Which record leaves when a segment needs room, by frequency as well as recency: the segment's
+ * records sit in three queues of a {@link PagedRing} (window, probation, protected), and the
+ * cache's {@link FrequencySketch} decides at the door of the main region (TinyLFU admission). The
+ * design and its measurements are in docs/policy.md; this class follows the simulator's model
+ * ({@code RingPolicyModel}) step for step.
+ *
+ * <h2>One step</h2>
+ * Each call of {@link #evictHead} makes one decision:
+ * <ul>
+ *   <li>When the window holds more than its target (the cache's {@link AdaptiveShared#windowShare()
+ *       window share} of the entries the segment holds), its head leaves it: a head read since it
+ *       entered goes round again (CLOCK); an unread one is a <em>candidate</em>. While the main
+ *       region is below its share the candidate moves to probation; otherwise it is compared with
+ *       the <em>victim</em>, the first unread record at probation's head, and the one the sketch
+ *       has seen less often is evicted. Ties go to the victim, except that a candidate seen at least
+ *       {@link #FLOOD_FREQUENCY} times wins one time in 128 (so that nobody can keep a victim in
+ *       place by reading it without end). A candidate evicted this way counts as an eviction and as
+ *       an {@link SegmentStat#ADMISSION_REJECTIONS admission rejection}; the listener hears
+ *       {@link RemovalCause#EVICTED}.</li>
+ *   <li>Otherwise the victim is evicted.</li>
+ * </ul>
+ * Finding the victim promotes probation heads that were read to protected, and keeps protected
+ * within {@link #PROTECTED_SHARE} of the main region: its overflow goes round again when read in
+ * the last {@link #KEEP_AGE} epochs, or back to probation. Each move is a copy to a queue's tail
+ * that consumes a read mark, so moves cost no more than reads, amortised; a step makes at most
+ * about as many moves as the segment holds entries, after which the head it reached is taken as it
+ * is (readers that keep marking entries cannot keep a step going).
+ *
+ * <h2>Counting</h2>
+ * The sketch counts an insertion, and a read that changes its slot's mark (R clear, or an older
+ * epoch): the read path's compare-and-set detects that already, and hands the hash to the
+ * segment's small lossy buffer ({@link #noteRead}); the next writer drains it under the lock. So a
+ * hot entry read a thousand times in one epoch counts once, and readers write nothing shared
+ * beyond the slot they already mark. The same hashes, when sampled, feed the cache's
+ * {@link WindowShadows}, which set the window share.
+ *
+ * <h2>Chunks</h2>
+ * Chunks of large values are never refused at the door: their value's head is, like any entry.
+ *
+ * <h2>Concurrency</h2>
+ * Under the segment lock, except {@link #noteRead}, which lock-free readers call (plain writes to
+ * a 16-slot array: a lost or repeated hash only makes a count a little off).
+ */
+final class AdaptivePolicy extends EvictionPolicy
+{
+    /** The protected queue's most, as a share of the main region. */
+    static final double PROTECTED_SHARE = 0.8;
+    /** A candidate seen this often may win a tie-breaking coin against its victim. */
+    static final int FLOOD_FREQUENCY = 6;
+    private static final int READ_BUFFER = 16;
+
+    private final PagedRing ring;
+    private final AdaptiveShared shared;
+    private final long[] counts;
+    private final long[] reads = new long[READ_BUFFER];
+    private int readCursor;
+    private int drained;
+    private long coin;
+    private int movesLeft;
+    private int victimQueue;
+
+    /**
+     * @param counts the segment's counters, by {@link SegmentStat} ordinal: this policy counts its
+     *               moves and admission rejections itself
+     */
+    AdaptivePolicy(
+        final PagedRing ring, final SlotIndex index, final Expiry expiry, final Callbacks callbacks,
+        final AdaptiveShared shared, final long[] counts)
+    {
+        super(ring, index, expiry, callbacks);
+        this.ring = ring;
+        this.shared = shared;
+        this.counts = counts;
+        this.coin = shared.coinSeed(System.identityHashCode(this));
+    }
+
+    /** Hands the hash of a read that changed its slot's mark to the next writer; lock-free. */
+    void noteRead(final int tag)
+    {
+        final int cursor = readCursor;
+        reads[cursor & (READ_BUFFER - 1)] = AdaptiveShared.spread(tag);
+        readCursor = cursor + 1;
+    }
+
+    @Override
+    void beforeAppend()
+    {
+        super.beforeAppend();
+        movesLeft = Math.max(16, ring.entries(WINDOW) + ring.entries(PROBATION) + ring.entries(PROTECTED));
+        final int cursor = readCursor;
+        final int pending = Math.min(READ_BUFFER, cursor - drained);
+        for (int i = cursor - pending; i != cursor; i++)
+        {
+            shared.access(reads[i & (READ_BUFFER - 1)]);
+        }
+        drained = cursor;
+    }
+
+    /** Counts the insertion of a new record: an access the sketch and the shadows see. */
+    void inserted(final int tag, final boolean chunk)
+    {
+        if (!chunk)
+        {
+            shared.access(AdaptiveShared.spread(tag));
+        }
+    }
+
+    /** @return true when the live records leave room for one of {@code recordLength} in the segment's budget */
+    @Override
+    boolean hasBudgetFor(final int recordLength)
+    {
+        return ring.liveBytes() + recordLength <= ring.budgetBytes();
+    }
+
+    @Override
+    long estimateHolds(final int live, final int ringSize, final int used)
+    {
+        return live * ring.budgetBytes() / Math.max(1, ring.liveBytes());
+    }
+
+    @Override
+    void afterInsert(final int live, final int maxEntries, final int ringSize, final int used)
+    {
+        super.afterInsert(live, maxEntries, ringSize, used);
+        shared.segmentHolds(holds);
+    }
+
+    @Override
+    SegmentStat evictHead(final int live)
+    {
+        // the segment is full when it makes room: its live records are what it holds
+        final int full = Math.max(live, 1);
+        final int windowTarget = Math.max(1, (int)Math.round(shared.windowShare() * full));
+        final int window = ring.entries(WINDOW);
+        final int main = ring.entries(PROBATION) + ring.entries(PROTECTED);
+        if (window > 0 && (window >= windowTarget || main == 0))
+        {
+            return stepWindow(full, windowTarget, window > windowTarget);
+        }
+        final int victim = findVictim(full, windowTarget);
+        if (victim < 0)
+        {
+            return window > 0 ? stepWindow(full, windowTarget, true) : reclaimDead();
+        }
+        return evict(victimQueue, victim);
+    }
+
+    /**
+     * The window's head leaves the window: round again when it was read, to probation when the
+     * window is over its target (its excess flows to the main region), else through the door.
+     */
+    private SegmentStat stepWindow(final int full, final int windowTarget, final boolean overTarget)
+    {
+        final int position = liveHead(WINDOW);
+        if (position < 0)
+        {
+            return null;
+        }
+        final Memory memory = ring.memory();
+        final int word = Entries.recordWord(memory, position);
+        final int length = Entries.recordLength(word);
+        if (expiry.isExpired(Entries.expireAt(memory, position)))
+        {
+            return evict(WINDOW, position);
+        }
+        final int slot = index.slotOf(position);
+        final long slotValue = index.slotValue(slot);
+        if (IndexDescriptor.isReferenced(slotValue) && movesLeft > 0 &&
+            ring.canMove(WINDOW, length))
+        {
+            move(WINDOW, WINDOW, slot, slotValue, length);
+            return SegmentStat.MOVES;
+        }
+        if (overTarget && ring.canMove(PROBATION, length))
+        {
+            move(WINDOW, PROBATION, slot, slotValue, length);
+            return SegmentStat.MOVES;
+        }
+        final int victim = findVictim(full, windowTarget);
+        if (victim < 0)
+        {
+            return evict(WINDOW, position);
+        }
+        if (Entries.isChunk(word) || admits(Entries.tag(memory, position), Entries.tag(memory, victim)))
+        {
+            final SegmentStat outcome = evict(victimQueue, victim);
+            if (ring.canMove(PROBATION, length))
+            {
+                final int candidateSlot = index.slotOf(position);
+                move(WINDOW, PROBATION, candidateSlot, index.slotValue(candidateSlot), length);
+            }
+            return outcome;
+        }
+        counts[SegmentStat.ADMISSION_REJECTIONS.ordinal()]++;
+        return evict(WINDOW, position);
+    }
+
+    /**
+     * Finds the first unread live record at probation's head (its queue in {@link #victimQueue}),
+     * promoting read ones to protected and keeping protected within its share on the way.
+     *
+     * @return its position, or -1 when the main region holds no live record
+     */
+    private int findVictim(final int full, final int windowTarget)
+    {
+        final long protectedTarget = (long)((full - windowTarget) * PROTECTED_SHARE);
+        while (true)
+        {
+            final int position = liveHead(PROBATION);
+            if (position < 0)
+            {
+                final int top = liveHead(PROTECTED);
+                if (top < 0)
+                {
+                    return -1;
+                }
+                final int length = Entries.recordLength(Entries.recordWord(ring.memory(), top));
+                if (movesLeft <= 0 || !ring.canMove(PROBATION, length))
+                {
+                    victimQueue = PROTECTED;
+                    return top;
+                }
+                final int slot = index.slotOf(top);
+                move(PROTECTED, PROBATION, slot, index.slotValue(slot), length);
+                continue;
+            }
+            victimQueue = PROBATION;
+            final int length = Entries.recordLength(Entries.recordWord(ring.memory(), position));
+            final int slot = index.slotOf(position);
+            final long slotValue = index.slotValue(slot);
+            if (!IndexDescriptor.isReferenced(slotValue) || movesLeft <= 0 || !ring.canMove(PROTECTED, length) ||
+                expiry.isExpired(Entries.expireAt(ring.memory(), position)))
+            {
+                return position;
+            }
+            move(PROBATION, PROTECTED, slot, slotValue, length);
+            while (ring.entries(PROTECTED) > protectedTarget && movesLeft > 0)
+            {
+                final int top = liveHead(PROTECTED);
+                if (top < 0)
+                {
+                    break;
+                }
+                final int topLength = Entries.recordLength(Entries.recordWord(ring.memory(), top));
+                final int topSlot = index.slotOf(top);
+                final long topValue = index.slotValue(topSlot);
+                final int to = IndexDescriptor.isReferenced(topValue) && age(topValue) < KEEP_AGE ? PROTECTED :
+                    PROBATION;
+                if (!ring.canMove(to, topLength))
+                {
+                    break;
+                }
+                move(PROTECTED, to, topSlot, topValue, topLength);
+            }
+        }
+    }
+
+    /** @return the position of the first live record of {@code queue}, reclaiming padding and deleted ones; -1 if none */
+    private int liveHead(final int queue)
+    {
+        final Memory memory = ring.memory();
+        while (!ring.isEmpty(queue))
+        {
+            final int position = ring.head(queue);
+            final int word = Entries.recordWord(memory, position);
+            final int length = ring.checkRecord(position, Math.max(Entries.recordLength(word), EntryDescriptor.ALIGNMENT));
+            if (!Entries.isPadding(word) && !Entries.isDeleted(word))
+            {
+                ring.checkRecord(position, EntryDescriptor.HEADER_LENGTH + Entries.keyLength(memory, position));
+                return position;
+            }
+            ring.reclaimHead(queue, length, false);
+        }
+        return -1;
+    }
+
+    /** Reclaims what is left when no queue has a live record: padding and deleted records only. */
+    private SegmentStat reclaimDead()
+    {
+        for (int queue = 0; queue < PagedRing.QUEUES; queue++)
+        {
+            liveHead(queue);
+        }
+        return null;
+    }
+
+    private void move(final int from, final int to, final int slot, final long slotValue, final int length)
+    {
+        final int moved = ring.moveHead(from, to, length);
+        index.setSlotValue(slot, IndexDescriptor.moved(IndexDescriptor.unreferenced(slotValue), moved));
+        counts[SegmentStat.MOVES.ordinal()]++;
+        movesLeft--;
+    }
+
+    /** Removes the live head record of {@code queue}; the listener hears of it first. */
+    private SegmentStat evict(final int queue, final int position)
+    {
+        final Memory memory = ring.memory();
+        final int word = Entries.recordWord(memory, position);
+        final boolean expired = expiry.isExpired(Entries.expireAt(memory, position));
+        final int slot = index.slotOf(position);
+        callbacks.notifyRemoval(position, expired ? RemovalCause.EXPIRED : RemovalCause.EVICTED);
+        index.delete(slot);
+        ring.reclaimHead(queue, Entries.recordLength(word), true);
+        return Entries.isChunk(word) ? SegmentStat.CHUNK_EVICTIONS :
+            expired ? SegmentStat.EXPIRATIONS : SegmentStat.EVICTIONS;
+    }
+
+    /** @return true when the candidate replaces the victim (TinyLFU, with the flood coin) */
+    private boolean admits(final int candidateTag, final int victimTag)
+    {
+        final int candidate = shared.frequency(AdaptiveShared.spread(candidateTag));
+        final int victim = shared.frequency(AdaptiveShared.spread(victimTag));
+        if (candidate > victim)
+        {
+            return true;
+        }
+        if (candidate < FLOOD_FREQUENCY)
+        {
+            return false;
+        }
+        coin ^= coin << 13;
+        coin ^= coin >>> 7;
+        coin ^= coin << 17;
+        return (coin & 127) == 0;
+    }
+}

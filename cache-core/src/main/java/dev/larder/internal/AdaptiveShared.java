@@ -1,0 +1,145 @@
+package dev.larder.internal;
+
+/**
+ * What the segments of one cache share for the {@link AdaptivePolicy}: the frequency sketch, the
+ * {@link WindowShadows} that choose the window's share, and that share.
+ *
+ * <h2>Hashes</h2>
+ * A record keeps the high 32 bits of its key's keyed hash (its tag, {@link EntryDescriptor}); the
+ * policy meets records at queue heads, where that is all it has, so the sketch and the shadows are
+ * indexed by {@link #spread} of the tag. The tag comes from the cache's secret SipHash key, so
+ * nobody can choose keys that share counters or sampling (issue 14).
+ *
+ * <h2>Concurrency</h2>
+ * Segments call in under their own locks. The sketch is one table for the whole cache (as
+ * Caffeine's): increments from two segments at once may lose one of them, and a halving may race
+ * an increment; both only make a count a little off, and every access stays inside the table. The
+ * shadows run under their own lock, which only the accesses of sampled keys take.
+ */
+public final class AdaptiveShared
+{
+    /** The share of a segment's entries the window starts with. */
+    static final double INITIAL_WINDOW_SHARE = 0.01;
+    private static final long GOLDEN = 0x9E37_79B9_7F4A_7C15L;
+
+    private final FrequencySketch sketch;
+    private final WindowShadows shadows;
+    private final int segments;
+    private final long seed;
+    private volatile double windowShare = INITIAL_WINDOW_SHARE;
+    private int shadowCapacity;
+
+    /**
+     * @param sketch   the cache's frequency sketch
+     * @param segments the cache's segment count
+     * @param entries  the entries the cache is expected to hold, to size the shadows until it is full
+     * @param seed     seeds the shadows' and the segments' admission coins
+     */
+    AdaptiveShared(final FrequencySketch sketch, final int segments, final int entries, final long seed)
+    {
+        this.sketch = sketch;
+        this.segments = segments;
+        this.seed = seed;
+        this.shadowCapacity = Math.max(1, entries);
+        this.shadows = new WindowShadows(shadowCapacity, sketch::frequency, seed);
+    }
+
+    /** @return the 64-bit hash the sketch and the shadows use for a record of this tag */
+    static long spread(final int tag)
+    {
+        final long hash = (tag & 0xFFFF_FFFFL) * GOLDEN;
+        return hash ^ hash >>> 29;
+    }
+
+    /**
+     * Creates the shared state of a cache whose sketch lives in {@code sketchMemory}.
+     *
+     * @param sketchMemory {@link #sketchBytes(int)} bytes
+     * @param entries      the entries the cache is expected to hold
+     * @param segments     the cache's segment count
+     * @param seed         seeds the shadows' and the segments' admission coins
+     * @return the state to hand to each of the cache's segments
+     */
+    public static AdaptiveShared create(final Memory sketchMemory, final int entries, final int segments,
+        final long seed)
+    {
+        // the builder may have halved the sketch to fit a small capacity: count for the words it got
+        final int sketchEntries = Math.min(entries, sketchMemory.capacity() / Long.BYTES);
+        return new AdaptiveShared(new FrequencySketch(sketchMemory, sketchEntries), segments, entries, seed);
+    }
+
+    /** @return the bytes of the frequency sketch of a cache expected to hold {@code entries} entries */
+    public static int sketchBytes(final int entries)
+    {
+        return FrequencySketch.bytesFor(entries);
+    }
+
+    /** @return the share of its entries each segment's window holds, 0.01 to 1 */
+    public double windowShare()
+    {
+        return windowShare;
+    }
+
+    /** @return the sketch's estimate of how often {@code hash} was counted, 0 to 15 */
+    int frequency(final long hash)
+    {
+        return sketch.frequency(hash);
+    }
+
+    /** Counts one access of a key: in the sketch, and in the shadows when it is sampled. */
+    void access(final long hash)
+    {
+        sketch.increment(hash);
+        if (shadows.sampled(hash))
+        {
+            synchronized (shadows)
+            {
+                shadows.access(hash);
+                windowShare = shadows.windowShare();
+            }
+        }
+    }
+
+    /** Tells the shadows how many entries a segment holds when full, so they model a cache of that size. */
+    void segmentHolds(final int holds)
+    {
+        final long total = Math.min(Integer.MAX_VALUE, (long)holds * segments);
+        if (total > shadowCapacity * 5L / 4 || total < shadowCapacity * 3L / 4)
+        {
+            synchronized (shadows)
+            {
+                shadowCapacity = (int)total;
+                shadows.resize(shadowCapacity);
+                windowShare = shadows.windowShare();
+            }
+        }
+    }
+
+    /** @return a seed for one segment's admission coin (never 0, as xorshift needs) */
+    long coinSeed(final int salt)
+    {
+        final long mixed = (seed + salt) * GOLDEN;
+        return mixed == 0 ? GOLDEN : mixed;
+    }
+
+    /** @return off-heap bytes of the sketch */
+    public long sketchBytes()
+    {
+        return sketch.bytes();
+    }
+
+    /** @return heap bytes of the shadows (bounded: at most 4,096 sampled entries per shadow) */
+    long shadowBytes()
+    {
+        synchronized (shadows)
+        {
+            return shadows.bytes();
+        }
+    }
+
+    /** Forgets every count, for a cleared cache. */
+    void clearSketch()
+    {
+        sketch.clear();
+    }
+}
