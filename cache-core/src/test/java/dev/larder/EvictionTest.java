@@ -21,9 +21,10 @@ class EvictionTest
     private static final int RECORD = (int)EntryDescriptor.recordLength(Long.BYTES, VALUE_LENGTH);
 
     private final FakeTicker ticker = new FakeTicker();
-    // a small expected entry size makes the index generous, so only the ring limits the entries
+    // a small expected entry size makes the index generous, so only the ring limits the entries;
+    // these tests are about second chance (the adaptive policy has its own: Issue13AdaptiveEvictionTest)
     private final OffHeapCache cache = OffHeapCache.builder().capacity(CAPACITY).segments(1).expectedEntrySize(8)
-        .hashSeed(3).ticker(ticker).build();
+        .eviction(EvictionMode.SECOND_CHANCE).hashSeed(3).ticker(ticker).build();
     private final int fill = OffHeapCacheBuilder.Sizing.of(CAPACITY, 1, 8).ringBytes() / RECORD;
 
     @AfterEach
@@ -186,7 +187,7 @@ class EvictionTest
     void aFullIndexEvictsInsteadOfGrowing()
     {
         try (OffHeapCache indexBound = OffHeapCache.builder().capacity(CAPACITY).segments(1)
-            .expectedEntrySize(2000).hashSeed(3).build())
+            .expectedEntrySize(2000).eviction(EvictionMode.SECOND_CHANCE).hashSeed(3).build())
         {
             for (long key = 0; key < 1000; key++)
             {

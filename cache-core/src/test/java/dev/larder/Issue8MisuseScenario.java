@@ -106,7 +106,7 @@ final class Issue8MisuseScenario
     }
 
     private static final long SEED = 8;
-    private static final int BIG_VALUE = 100 * 1024;
+    private static final int BIG_VALUE = 8 * 1024;
     private static final byte[] VALUE = {7, 7, 7, 7};
     /** A value of several chunks: above a segment's largest record (about 256 KiB here). */
     private static final byte[] LARGE_VALUE = new byte[600 * 1024];

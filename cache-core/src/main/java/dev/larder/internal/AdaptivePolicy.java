@@ -62,10 +62,12 @@ final class AdaptivePolicy extends EvictionPolicy
     private final AdaptiveShared shared;
     private final long[] counts;
     private final long[] reads = new long[READ_BUFFER];
+    private final boolean[] counted = new boolean[READ_BUFFER];
     private int readCursor;
     private int drained;
     private long coin;
     private int movesLeft;
+    private int compactionsLeft;
     private int victimQueue;
 
     /**
@@ -83,12 +85,20 @@ final class AdaptivePolicy extends EvictionPolicy
         this.coin = shared.coinSeed(System.identityHashCode(this));
     }
 
-    /** Hands the hash of a read that changed its slot's mark to the next writer; lock-free. */
-    void noteRead(final int tag)
+    /**
+     * Hands a hit to the next writer, lock-free: for the sketch when it changed its slot's mark,
+     * for the shadows when its key is sampled; most hits of a hot entry are neither and write nothing.
+     */
+    void noteRead(final int tag, final boolean markChanged)
     {
-        final int cursor = readCursor;
-        reads[cursor & (READ_BUFFER - 1)] = AdaptiveShared.spread(tag);
-        readCursor = cursor + 1;
+        final long hash = AdaptiveShared.spread(tag);
+        if (markChanged || shared.sampled(hash))
+        {
+            final int cursor = readCursor;
+            reads[cursor & (READ_BUFFER - 1)] = hash;
+            counted[cursor & (READ_BUFFER - 1)] = markChanged;
+            readCursor = cursor + 1;
+        }
     }
 
     @Override
@@ -96,11 +106,12 @@ final class AdaptivePolicy extends EvictionPolicy
     {
         super.beforeAppend();
         movesLeft = Math.max(16, ring.entries(WINDOW) + ring.entries(PROBATION) + ring.entries(PROTECTED));
+        compactionsLeft = movesLeft;
         final int cursor = readCursor;
         final int pending = Math.min(READ_BUFFER, cursor - drained);
         for (int i = cursor - pending; i != cursor; i++)
         {
-            shared.access(reads[i & (READ_BUFFER - 1)]);
+            shared.access(reads[i & (READ_BUFFER - 1)], counted[i & (READ_BUFFER - 1)]);
         }
         drained = cursor;
     }
@@ -110,7 +121,7 @@ final class AdaptivePolicy extends EvictionPolicy
     {
         if (!chunk)
         {
-            shared.access(AdaptiveShared.spread(tag));
+            shared.access(AdaptiveShared.spread(tag), true);
         }
     }
 
@@ -130,8 +141,12 @@ final class AdaptivePolicy extends EvictionPolicy
     @Override
     void afterInsert(final int live, final int maxEntries, final int ringSize, final int used)
     {
+        final int before = holds;
         super.afterInsert(live, maxEntries, ringSize, used);
-        shared.segmentHolds(holds);
+        if (holds != before)
+        {
+            shared.segmentHolds(holds);
+        }
     }
 
     @Override
@@ -178,12 +193,12 @@ final class AdaptivePolicy extends EvictionPolicy
             ring.canMove(WINDOW, length))
         {
             move(WINDOW, WINDOW, slot, slotValue, length);
-            return SegmentStat.MOVES;
+            return null; // a move is counted by move()
         }
         if (overTarget && ring.canMove(PROBATION, length))
         {
             move(WINDOW, PROBATION, slot, slotValue, length);
-            return SegmentStat.MOVES;
+            return null;
         }
         final int victim = findVictim(full, windowTarget);
         if (victim < 0)

@@ -86,10 +86,22 @@ public final class AdaptiveShared
         return sketch.frequency(hash);
     }
 
-    /** Counts one access of a key: in the sketch, and in the shadows when it is sampled. */
-    void access(final long hash)
+    /** @return true when accesses of this hash feed the shadows */
+    boolean sampled(final long hash)
     {
-        sketch.increment(hash);
+        return shadows.sampled(hash);
+    }
+
+    /**
+     * Counts one access of a key: in the sketch when {@code count}, and in the shadows when it is
+     * sampled.
+     */
+    void access(final long hash, final boolean count)
+    {
+        if (count)
+        {
+            sketch.increment(hash);
+        }
         if (shadows.sampled(hash))
         {
             synchronized (shadows)
@@ -104,6 +116,7 @@ public final class AdaptiveShared
     void segmentHolds(final int holds)
     {
         final long total = Math.min(Integer.MAX_VALUE, (long)holds * segments);
+        sketch.sampleFor((int)total);
         if (total > shadowCapacity * 5L / 4 || total < shadowCapacity * 3L / 4)
         {
             synchronized (shadows)

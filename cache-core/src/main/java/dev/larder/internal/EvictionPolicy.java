@@ -80,6 +80,15 @@ class EvictionPolicy
     }
 
     /**
+     * Makes room when the ring lacks it although {@link #hasBudgetFor} holds; here, as
+     * {@link #evictHead}.
+     */
+    SegmentStat evictForRoom(final int live)
+    {
+        return evictHead(live);
+    }
+
+    /**
      * @return true when the policy's byte budget has room for a record of {@code recordLength}
      *     beside the live ones; this policy's budget is the ring itself ({@link Ring#hasRoomFor})
      */

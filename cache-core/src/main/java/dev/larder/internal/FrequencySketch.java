@@ -41,7 +41,7 @@ final class FrequencySketch
     private final Memory memory;
     private final int words;
     private final int blockMask;
-    private final int sampleSize;
+    private int sampleSize;
     private int additions;
 
     /**
@@ -137,6 +137,16 @@ final class FrequencySketch
     int sampleSize()
     {
         return sampleSize;
+    }
+
+    /**
+     * Ages the counts every {@link SketchDescriptor#SAMPLE_FACTOR} times {@code entries} counted
+     * increments from now on: the cache tells the sketch how many entries it really holds once it
+     * is full (its budget, not the index, decides that).
+     */
+    void sampleFor(final int entries)
+    {
+        sampleSize = Math.max(16, SketchDescriptor.SAMPLE_FACTOR * Math.max(1, entries));
     }
 
     private int counter(final int block, final long hash, final int i)

@@ -165,8 +165,11 @@ abstract class OptimisticReads
     /** @return the access epoch a hit stamps on its slot ({@link EvictionPolicy#epoch()}) */
     abstract int epoch();
 
-    /** A hit changed its slot's mark: the eviction policy may count it ({@link AdaptivePolicy#noteRead}). */
-    abstract void noteRead(int tag);
+    /**
+     * A hit, which changed its slot's mark or not: the eviction policy may count it
+     * ({@link AdaptivePolicy#noteRead}).
+     */
+    abstract void noteRead(int tag, boolean markChanged);
 
     /** Copies a value found by a read to its destination (see {@link #read}). */
     final void copyValue(
@@ -243,9 +246,9 @@ abstract class OptimisticReads
             {
                 continue;
             }
-            if (found != NOT_FOUND && record && index.markAccessed((int)(found >>> 32), (int)found, epoch()))
+            if (found != NOT_FOUND && record)
             {
-                noteRead(key.tag());
+                noteRead(key.tag(), index.markAccessed((int)(found >>> 32), (int)found, epoch()));
             }
             return valueLength;
         }

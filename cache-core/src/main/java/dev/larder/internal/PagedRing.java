@@ -69,6 +69,7 @@ final class PagedRing extends Ring
     private final int[] tail = new int[QUEUES];
     private final int[] entries = new int[QUEUES];
     private final long[] bytes = new long[QUEUES];
+    private final int[] pagesIn = new int[QUEUES];
     private int freePages;
     private int freeHead;
 
@@ -113,6 +114,12 @@ final class PagedRing extends Ring
     int entries(final int queue)
     {
         return entries[queue];
+    }
+
+    /** @return pages {@code queue} holds */
+    int pagesIn(final int queue)
+    {
+        return pagesIn[queue];
     }
 
     /** @return bytes of the live records in {@code queue} */
@@ -263,6 +270,7 @@ final class PagedRing extends Ring
         Arrays.fill(tail, 0);
         Arrays.fill(entries, 0);
         Arrays.fill(bytes, 0);
+        Arrays.fill(pagesIn, 0);
         Arrays.fill(pageQueue, (byte)NONE);
         for (int page = 0; page < pages; page++)
         {
@@ -286,6 +294,7 @@ final class PagedRing extends Ring
         }
         final int page = takeFreePage();
         pageQueue[page] = (byte)queue;
+        pagesIn[queue]++;
         nextPage[page] = NONE;
         if (tailPage[queue] == NONE)
         {
@@ -347,6 +356,7 @@ final class PagedRing extends Ring
 
     private void releasePage(final int page)
     {
+        pagesIn[pageQueue[page]]--;
         pageQueue[page] = (byte)NONE;
         nextPage[page] = freeHead;
         freeHead = page;

@@ -124,11 +124,11 @@ public final class Segment extends OptimisticReads
     }
 
     @Override
-    void noteRead(final int tag)
+    void noteRead(final int tag, final boolean markChanged)
     {
         if (adaptive != null)
         {
-            adaptive.noteRead(tag);
+            adaptive.noteRead(tag, markChanged);
         }
     }
 
@@ -690,9 +690,9 @@ public final class Segment extends OptimisticReads
         {
             return -1;
         }
-        if (record && index.markAccessedLocked(slot, policy.epoch()))
+        if (record)
         {
-            noteRead(key.tag());
+            noteRead(key.tag(), index.markAccessedLocked(slot, policy.epoch()));
         }
         final int valueLength = index.foundValueLength(key);
         if (Entries.isHead(Entries.recordWord(ring.memory(), index.foundPosition())))
@@ -798,7 +798,7 @@ public final class Segment extends OptimisticReads
         }
         while (!ring.hasRoomFor(recordLength))
         {
-            evictHead();
+            counted(policy.evictForRoom(live));
         }
         final int position = ring.reserve(recordLength);
         ring.writeRecord(position, recordLength, key, expireAt, valueLength, kind);
@@ -830,7 +830,12 @@ public final class Segment extends OptimisticReads
     /** Makes room at the head (see {@link EvictionPolicy}) and counts what it did. */
     private void evictHead()
     {
-        final SegmentStat outcome = policy.evictHead(live);
+        counted(policy.evictHead(live));
+    }
+
+    /** Counts what an eviction step did: a move, a removal, or nothing (null). */
+    private void counted(final SegmentStat outcome)
+    {
         if (outcome != null)
         {
             count(outcome);
