@@ -106,7 +106,7 @@ final class Issue8MisuseScenario
     }
 
     private static final long SEED = 8;
-    private static final int BIG_VALUE = 8 * 1024;
+    private static final int BIG_VALUE = 100 * 1024;
     private static final byte[] VALUE = {7, 7, 7, 7};
     /** A value of several chunks: above a segment's largest record (about 256 KiB here). */
     private static final byte[] LARGE_VALUE = new byte[600 * 1024];
@@ -208,9 +208,12 @@ final class Issue8MisuseScenario
 
     private void build()
     {
+        // second chance: its records reach a quarter of the ring, so BIG_VALUE is one record and 16
+        // of them fill a segment (Issue13AdaptiveMisuseTest covers the adaptive policy's callbacks)
         final OffHeapCacheBuilder builder = OffHeapCache.builder()
             .capacity(2L << 20)
             .segments(2)
+            .eviction(EvictionMode.SECOND_CHANCE)
             .hashSeed(SEED)
             .memoryBackend(backend);
         if (callback == Callback.LISTENER)

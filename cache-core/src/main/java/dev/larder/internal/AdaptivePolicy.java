@@ -170,6 +170,45 @@ final class AdaptivePolicy extends EvictionPolicy
     }
 
     /**
+     * Frees a page when the live records are within the budget but the pages are not: deleted
+     * records (removed, replaced or relocated entries) wait in the queues until their head passes.
+     * Compacts the queue that holds the most bytes beyond its live records: its live head goes to
+     * its own tail with its read mark, so the head passes the dead records behind it. Falls back to
+     * {@link #evictHead} after as many compaction moves as the segment holds records.
+     */
+    @Override
+    SegmentStat evictForRoom(final int live)
+    {
+        int queue = WINDOW;
+        long most = -1;
+        for (int q = 0; q < PagedRing.QUEUES; q++)
+        {
+            final long slack = (long)ring.pagesIn(q) * ring.pageSize() - ring.bytes(q);
+            if (slack > most)
+            {
+                most = slack;
+                queue = q;
+            }
+        }
+        final int position = liveHead(queue);
+        if (position < 0)
+        {
+            return null;
+        }
+        final int length = Entries.recordLength(Entries.recordWord(ring.memory(), position));
+        if (compactionsLeft <= 0 || !ring.canMove(queue, length))
+        {
+            return evictHead(live);
+        }
+        compactionsLeft--;
+        final int slot = index.slotOf(position);
+        final long slotValue = index.slotValue(slot);
+        index.setSlotValue(slot, IndexDescriptor.moved(slotValue, ring.moveHead(queue, queue, length)));
+        counts[SegmentStat.MOVES.ordinal()]++;
+        return null;
+    }
+
+    /**
      * The window's head leaves the window: round again when it was read, to probation when the
      * window is over its target (its excess flows to the main region), else through the door.
      */
