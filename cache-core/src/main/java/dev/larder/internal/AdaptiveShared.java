@@ -106,7 +106,16 @@ public final class AdaptiveShared
         {
             synchronized (shadows)
             {
-                shadows.access(hash);
+                try
+                {
+                    shadows.access(hash);
+                }
+                catch (final RuntimeException ex)
+                {
+                    // the shadows only advise the window's share: a fault in them must never fail a
+                    // write; they start again, empty, and the share stays where it is
+                    shadows.rebuild();
+                }
                 windowShare = shadows.windowShare();
             }
         }

@@ -226,6 +226,12 @@ final class WindowShadows
         return bytes;
     }
 
+    /** Rebuilds the shadows, empty, for the capacity they have; keeps the followed share. Locked. */
+    void rebuild()
+    {
+        build(capacity);
+    }
+
     /**
      * Rebuilds the shadows, empty, for a new capacity when it differs from the one they were built
      * for by more than {@link #RESIZE_TOLERANCE} of it; keeps the followed share. Allocates only when
@@ -493,7 +499,9 @@ final class WindowShadows
         /** @return the id of the entry with this hash, or {@link #NIL} */
         private int find(final long hash)
         {
-            for (int slot = home(hash); table[slot] != 0; slot = (slot + 1) & tableMask)
+            // bounded by the table: a probe never runs round it, whatever state it is left in
+            int slot = home(hash);
+            for (int probes = 0; probes <= tableMask && table[slot] != 0; probes++, slot = (slot + 1) & tableMask)
             {
                 if (hashes[table[slot] - 1] == hash)
                 {
@@ -506,8 +514,12 @@ final class WindowShadows
         private void insert(final int id)
         {
             int slot = home(hashes[id]);
-            while (table[slot] != 0)
+            for (int probes = 0; table[slot] != 0; probes++)
             {
+                if (probes > tableMask)
+                {
+                    throw new IllegalStateException("shadow table full: slots=" + (tableMask + 1));
+                }
                 slot = (slot + 1) & tableMask;
             }
             table[slot] = id + 1;

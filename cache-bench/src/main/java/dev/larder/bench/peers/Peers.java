@@ -1,6 +1,7 @@
 package dev.larder.bench.peers;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.larder.EvictionMode;
 import dev.larder.HashFunction;
 import dev.larder.MemoryBackend;
 import dev.larder.OffHeapCache;
@@ -67,6 +68,9 @@ public final class Peers
         {
             case "larder":
                 return larder(keyCount, entries, bytes, valueSize, MemoryBackend.AUTO, HashFunction.SIPHASH_1_3);
+            case "larder-second-chance":
+                return larder(keyCount, bytes, valueSize, MemoryBackend.AUTO, HashFunction.SIPHASH_1_3,
+                    EvictionMode.SECOND_CHANCE);
             case "larder-jdk":
                 return larder(keyCount, entries, bytes, valueSize, MemoryBackend.JDK, HashFunction.SIPHASH_1_3);
             case "larder-fasthash":
@@ -153,8 +157,15 @@ public final class Peers
         final int keyCount, final int entries, final long bytes, final int valueSize, final MemoryBackend backend,
         final HashFunction hash)
     {
+        return larder(keyCount, bytes, valueSize, backend, hash, EvictionMode.ADAPTIVE);
+    }
+
+    private static ByteCache larder(
+        final int keyCount, final long bytes, final int valueSize, final MemoryBackend backend,
+        final HashFunction hash, final EvictionMode eviction)
+    {
         final OffHeapCache cache = OffHeapCache.builder().capacity(bytes).expectedEntrySize(Keys.LENGTH + valueSize)
-            .memoryBackend(backend).hashFunction(hash).build();
+            .memoryBackend(backend).hashFunction(hash).eviction(eviction).build();
         return new ByteArrayKeyed(keyCount)
         {
             @Override
