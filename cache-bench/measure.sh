@@ -60,6 +60,8 @@ HASH_BEFORE=6b4fddd
 # engine 2 (issue 8): where the session started, and the engine just before Segment was split
 ENGINE_START=d8b7a2a
 ENGINE_BEFORE_SPLIT=dc20fd6
+# the last commit before issue 13's policy reached the engine: "before" of measure.sh policy
+POLICY_BEFORE=66b5cef
 
 # Chronicle Map needs these on Java 17; the export also enables Larder's Agrona backend.
 FLAGS=(-Dchronicle.analytics.disable=true -Dagrona.disable.bounds.checks=true
@@ -246,6 +248,24 @@ snapshot() {
 
 # Issue 13: three runs, each with every cache, so that a slow spell of the machine hits all caches
 # of one run rather than one cache of all runs; the ratio Larder/CHM is taken within each run.
+# Issue 13: the adaptive policy's cost on get, put and mixed, against the engine before it (the
+# pre-policy commit, built in a temporary worktree) and against SECOND_CHANCE in the same build;
+# 1 and 2 threads, a cache-resident and a 1M-entry working set, the builds alternated per thread count
+policy() {
+  local dir
+  dir=$(mktemp -d)
+  jar_at "$POLICY_BEFORE" "$dir/before.jar"
+  for t in 1 2; do
+    java -jar "$dir/before.jar" 'PeersBenchmark.(get|put|mixed)$' -t "$t" -prof gc -p valueSize=100 \
+      -p workingSet=small,large -p distribution=uniform -p cache=larder -rf json -rff "$RESULTS/policy-before-t$t.json"
+    java -jar "$JAR" 'PeersBenchmark.(get|put|mixed)$' -t "$t" -prof gc -p valueSize=100 \
+      -p workingSet=small,large -p distribution=uniform -p cache=larder,larder-second-chance \
+      -rf json -rff "$RESULTS/policy-after-t$t.json"
+  done
+  java -cp "$JAR" dev.larder.bench.JmhTable "$RESULTS"/policy-before-t1.json "$RESULTS"/policy-after-t1.json
+  java -cp "$JAR" dev.larder.bench.JmhTable "$RESULTS"/policy-before-t2.json "$RESULTS"/policy-after-t2.json
+}
+
 fairget() {
   local extra
   read -r -a extra <<< "${FAIRGET_OPTS:-}"
@@ -304,7 +324,8 @@ case "$MODE" in
   largevalues) machine; largevalues ;;
   snapshot) machine; snapshot ;;
   fairget) machine; fairget ;;
+  policy) machine; policy ;;
   report) report ;;
   ci) ci ;;
-  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|jcache|scaleout|largevalues|snapshot|fairget|report|ci" >&2; exit 2 ;;
+  *) echo "usage: $0 full|peers|hitrate|gc|readpath|hashing|engine|jcache|scaleout|largevalues|snapshot|fairget|policy|report|ci" >&2; exit 2 ;;
 esac

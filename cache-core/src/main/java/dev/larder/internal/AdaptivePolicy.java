@@ -57,6 +57,8 @@ final class AdaptivePolicy extends EvictionPolicy
     /** A candidate seen this often may win a tie-breaking coin against its victim. */
     static final int FLOOD_FREQUENCY = 6;
     private static final int READ_BUFFER = 16;
+    /** Compaction moves one append may make before it evicts instead. */
+    private static final int MAX_COMPACTIONS = 8;
 
     private final PagedRing ring;
     private final AdaptiveShared shared;
@@ -106,7 +108,7 @@ final class AdaptivePolicy extends EvictionPolicy
     {
         super.beforeAppend();
         movesLeft = Math.max(16, ring.entries(WINDOW) + ring.entries(PROBATION) + ring.entries(PROTECTED));
-        compactionsLeft = movesLeft;
+        compactionsLeft = MAX_COMPACTIONS;
         final int cursor = readCursor;
         final int pending = Math.min(READ_BUFFER, cursor - drained);
         for (int i = cursor - pending; i != cursor; i++)
@@ -172,23 +174,28 @@ final class AdaptivePolicy extends EvictionPolicy
     /**
      * Frees a page when the live records are within the budget but the pages are not: deleted
      * records (removed, replaced or relocated entries) wait in the queues until their head passes.
-     * Compacts the queue that holds the most bytes beyond its live records: its live head goes to
-     * its own tail with its read mark, so the head passes the dead records behind it. Falls back to
-     * {@link #evictHead} after as many compaction moves as the segment holds records.
+     * When some queue's head page is at most a quarter live, compacts it: its live head goes to its
+     * own tail with its read mark, so the head passes the dead records behind it, and freeing the
+     * page moves at most a quarter of a page. Otherwise, or after {@link #MAX_COMPACTIONS} moves in
+     * one append, makes room as {@link #evictHead} does.
      */
     @Override
     SegmentStat evictForRoom(final int live)
     {
-        int queue = WINDOW;
-        long most = -1;
+        int queue = -1;
+        int least = Integer.MAX_VALUE;
         for (int q = 0; q < PagedRing.QUEUES; q++)
         {
-            final long slack = (long)ring.pagesIn(q) * ring.pageSize() - ring.bytes(q);
-            if (slack > most)
+            final int headLive = ring.headPageLive(q);
+            if (headLive >= 0 && headLive < least)
             {
-                most = slack;
+                least = headLive;
                 queue = q;
             }
+        }
+        if (queue < 0 || least > ring.pageSize() / 4 || compactionsLeft <= 0)
+        {
+            return evictHead(live);
         }
         final int position = liveHead(queue);
         if (position < 0)
@@ -196,7 +203,7 @@ final class AdaptivePolicy extends EvictionPolicy
             return null;
         }
         final int length = Entries.recordLength(Entries.recordWord(ring.memory(), position));
-        if (compactionsLeft <= 0 || !ring.canMove(queue, length))
+        if (!ring.canMove(queue, length))
         {
             return evictHead(live);
         }

@@ -63,6 +63,8 @@ final class PagedRing extends Ring
     private final int pages;
     private final int[] nextPage;
     private final byte[] pageQueue;
+    /** Bytes of live records in each page. */
+    private final int[] pageLive;
     private final int[] headPage = new int[QUEUES];
     private final int[] head = new int[QUEUES];
     private final int[] tailPage = new int[QUEUES];
@@ -91,6 +93,7 @@ final class PagedRing extends Ring
         }
         this.nextPage = new int[pages];
         this.pageQueue = new byte[pages];
+        this.pageLive = new int[pages];
         clear();
     }
 
@@ -120,6 +123,15 @@ final class PagedRing extends Ring
     int pagesIn(final int queue)
     {
         return pagesIn[queue];
+    }
+
+    /**
+     * @return bytes of the live records in the head page of {@code queue}, or -1 when that page is
+     *     also its tail page (moving its records to the tail would not free it) or it has none
+     */
+    int headPageLive(final int queue)
+    {
+        return headPage[queue] == NONE || headPage[queue] == tailPage[queue] ? -1 : pageLive[headPage[queue]];
     }
 
     /** @return bytes of the live records in {@code queue} */
@@ -197,6 +209,7 @@ final class PagedRing extends Ring
     @Override
     void commit(final int recordLength)
     {
+        pageLive[tailPage[WINDOW]] += recordLength;
         tail[WINDOW] += recordLength;
         entries[WINDOW]++;
         bytes[WINDOW] += recordLength;
@@ -219,6 +232,7 @@ final class PagedRing extends Ring
         {
             entries[queue]--;
             bytes[queue] -= length;
+            pageLive[headPage[queue]] -= length;
         }
         reclaimHead(queue, length);
     }
@@ -227,8 +241,10 @@ final class PagedRing extends Ring
     void markDeleted(final int position)
     {
         final int queue = queueOf(position);
+        final int length = Entries.recordLength(Entries.recordWord(memory(), position));
         entries[queue]--;
-        bytes[queue] -= Entries.recordLength(Entries.recordWord(memory(), position));
+        bytes[queue] -= length;
+        pageLive[position / pageSize] -= length;
         super.markDeleted(position);
     }
 
@@ -248,6 +264,7 @@ final class PagedRing extends Ring
         final int source = head[from];
         final int destination = reserveIn(to, recordLength);
         memory().move(source, destination, recordLength);
+        pageLive[tailPage[to]] += recordLength;
         tail[to] = destination + recordLength;
         entries[to]++;
         bytes[to] += recordLength;
@@ -271,6 +288,7 @@ final class PagedRing extends Ring
         Arrays.fill(entries, 0);
         Arrays.fill(bytes, 0);
         Arrays.fill(pagesIn, 0);
+        Arrays.fill(pageLive, 0);
         Arrays.fill(pageQueue, (byte)NONE);
         for (int page = 0; page < pages; page++)
         {
