@@ -208,6 +208,7 @@ public final class AdaptiveShared
             try
             {
                 shadowCapacity = (int)total;
+                sketch.fitTo(shadowCapacity);
                 if (first)
                 {
                     shadows.rebuild(shadowCapacity);
