@@ -81,7 +81,7 @@ public final class OffHeapCacheBuilder
      */
     static final int MIN_ADAPTIVE_RING_BYTES = 4096;
     /** The frequency sketch takes at most this fraction of the capacity (1 / value). */
-    static final int MAX_SKETCH_SHARE = 8;
+    static final int MAX_SKETCH_SHARE = 4;
 
     private long capacity = -1;
     private int segments = DEFAULT_SEGMENTS;

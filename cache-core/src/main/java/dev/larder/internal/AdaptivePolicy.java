@@ -39,16 +39,18 @@ import dev.larder.RemovalCause;
  * The sketch counts an insertion, and a read that changes its slot's mark (R clear, or an older
  * epoch): the read path's compare-and-set detects that already, and hands the hash to the
  * segment's small lossy buffer ({@link #noteRead}); the next writer drains it under the lock. So a
- * hot entry read a thousand times in one epoch counts once, and readers write nothing shared
- * beyond the slot they already mark. The same hashes, when sampled, feed the cache's
- * {@link WindowShadows}, which set the window share.
+ * hot entry read a thousand times in one epoch counts once. The same hashes, and every hit of a
+ * sampled key, feed the cache's {@link WindowShadows}, which set the window share; the reader that
+ * fills the buffer drains it itself when the shadows' lock is free (a try, never a wait), so that
+ * a run of hits without appends reaches the shadows whole.
  *
  * <h2>Chunks</h2>
  * Chunks of large values are never refused at the door: their value's head is, like any entry.
  *
  * <h2>Concurrency</h2>
  * Under the segment lock, except {@link #noteRead}, which lock-free readers call (plain writes to
- * a 16-slot array: a lost or repeated hash only makes a count a little off).
+ * a 16-slot array: a lost or repeated hash only makes a count a little off). Drains run under the
+ * shadows' lock ({@link AdaptiveShared#lock}).
  */
 final class AdaptivePolicy extends EvictionPolicy
 {
@@ -88,8 +90,10 @@ final class AdaptivePolicy extends EvictionPolicy
     }
 
     /**
-     * Hands a hit to the next writer, lock-free: for the sketch when it changed its slot's mark,
-     * for the shadows when its key is sampled; most hits of a hot entry are neither and write nothing.
+     * Hands a hit to the next drain, lock-free: for the sketch when it changed its slot's mark, for
+     * the shadows when its key is sampled; most hits of a hot entry are neither and write nothing.
+     * The reader that fills the buffer drains it, when the shadows' lock is free: in a run of hits
+     * without appends the shadows must still see every sampled hit, or they replay another trace.
      */
     void noteRead(final int tag, final boolean markChanged)
     {
@@ -100,6 +104,17 @@ final class AdaptivePolicy extends EvictionPolicy
             reads[cursor & (READ_BUFFER - 1)] = hash;
             counted[cursor & (READ_BUFFER - 1)] = markChanged;
             readCursor = cursor + 1;
+            if (cursor + 1 - drained >= READ_BUFFER && shared.tryLock())
+            {
+                try
+                {
+                    drainReads();
+                }
+                finally
+                {
+                    shared.unlock();
+                }
+            }
         }
     }
 
@@ -109,11 +124,32 @@ final class AdaptivePolicy extends EvictionPolicy
         super.beforeAppend();
         movesLeft = Math.max(16, ring.entries(WINDOW) + ring.entries(PROBATION) + ring.entries(PROTECTED));
         compactionsLeft = MAX_COMPACTIONS;
+        if (readCursor != drained)
+        {
+            shared.lock();
+            try
+            {
+                drainReads();
+            }
+            finally
+            {
+                shared.unlock();
+            }
+        }
+    }
+
+    /**
+     * Feeds the buffered hits to the sketch and the shadows, oldest first; under the shadows' lock,
+     * which orders the drains. Readers racing on the cursor may move it back or skip slots: the
+     * count of pending hits is kept between 0 and the buffer's size, so a drain never runs longer.
+     */
+    private void drainReads()
+    {
         final int cursor = readCursor;
-        final int pending = Math.min(READ_BUFFER, cursor - drained);
+        final int pending = Math.max(0, Math.min(READ_BUFFER, cursor - drained));
         for (int i = cursor - pending; i != cursor; i++)
         {
-            shared.access(reads[i & (READ_BUFFER - 1)], counted[i & (READ_BUFFER - 1)]);
+            shared.accessLocked(reads[i & (READ_BUFFER - 1)], counted[i & (READ_BUFFER - 1)]);
         }
         drained = cursor;
     }
@@ -325,7 +361,10 @@ final class AdaptivePolicy extends EvictionPolicy
         }
     }
 
-    /** @return the position of the first live record of {@code queue}, reclaiming padding and deleted ones; -1 if none */
+    /**
+     * @return the position of the first live record of {@code queue}, reclaiming padding and deleted
+     *     ones; -1 if none
+     */
     private int liveHead(final int queue)
     {
         final Memory memory = ring.memory();
@@ -333,7 +372,8 @@ final class AdaptivePolicy extends EvictionPolicy
         {
             final int position = ring.head(queue);
             final int word = Entries.recordWord(memory, position);
-            final int length = ring.checkRecord(position, Math.max(Entries.recordLength(word), EntryDescriptor.ALIGNMENT));
+            final int length =
+                ring.checkRecord(position, Math.max(Entries.recordLength(word), EntryDescriptor.ALIGNMENT));
             if (!Entries.isPadding(word) && !Entries.isDeleted(word))
             {
                 ring.checkRecord(position, EntryDescriptor.HEADER_LENGTH + Entries.keyLength(memory, position));

@@ -39,8 +39,11 @@ import static dev.larder.internal.SketchDescriptor.RESET_MASK;
 final class FrequencySketch
 {
     private final Memory memory;
-    private final int words;
-    private final int blockMask;
+    /** Words allocated: the most {@link #fitTo} may use. */
+    private final int capacityWords;
+    /** Words in use, a power of two up to {@link #capacityWords}. */
+    private int words;
+    private int blockMask;
     private int sampleSize;
     private int additions;
 
@@ -57,7 +60,8 @@ final class FrequencySketch
                 ", bytesFor=" + bytes + ", capacity=" + memory.capacity());
         }
         this.memory = memory;
-        this.words = SketchDescriptor.words(entries);
+        this.capacityWords = SketchDescriptor.words(entries);
+        this.words = capacityWords;
         this.blockMask = words / SketchDescriptor.BLOCK_WORDS - 1;
         this.sampleSize = Math.max(16, SketchDescriptor.SAMPLE_FACTOR * entries);
     }
@@ -76,10 +80,10 @@ final class FrequencySketch
         return SketchDescriptor.words(entries) * Long.BYTES;
     }
 
-    /** @return the bytes the counters occupy */
+    /** @return the bytes allocated for the counters */
     long bytes()
     {
-        return (long)words * Long.BYTES;
+        return (long)capacityWords * Long.BYTES;
     }
 
     /**
@@ -123,7 +127,7 @@ final class FrequencySketch
     /** Forgets every count (for {@code clear()} of the cache). Locked. */
     void clear()
     {
-        memory.zero(0, words * Long.BYTES);
+        memory.zero(0, capacityWords * Long.BYTES);
         additions = 0;
     }
 
@@ -147,6 +151,28 @@ final class FrequencySketch
     void sampleFor(final int entries)
     {
         sampleSize = Math.max(16, SketchDescriptor.SAMPLE_FACTOR * Math.max(1, entries));
+    }
+
+    /**
+     * Uses one word per entry for {@code entries} entries (a power of two, at most the words
+     * allocated), forgetting every count when that changes the width: the builder sizes the sketch
+     * from an estimate of the entries, and a sketch twice as wide as the model's (one word per entry
+     * the cache really holds) counts differently (docs/policy.md). Locked; a concurrent
+     * {@link #frequency} reads within the old width or the new one, both inside the memory.
+     *
+     * @return true when the width changed
+     */
+    boolean fitTo(final int entries)
+    {
+        final int fitted = Math.min(capacityWords, SketchDescriptor.words(Math.max(1, entries)));
+        if (fitted == words)
+        {
+            return false;
+        }
+        clear();
+        words = fitted;
+        blockMask = fitted / SketchDescriptor.BLOCK_WORDS - 1;
+        return true;
     }
 
     private int counter(final int block, final long hash, final int i)

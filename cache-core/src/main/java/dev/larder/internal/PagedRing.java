@@ -97,7 +97,10 @@ final class PagedRing extends Ring
         clear();
     }
 
-    /** @return the page size for a ring of {@code ringSize} bytes: {@link #MAX_PAGES} pages, or fewer of {@link #MIN_PAGE_SIZE} */
+    /**
+     * @return the page size for a ring of {@code ringSize} bytes: {@link #MAX_PAGES} pages, or fewer
+     *     of {@link #MIN_PAGE_SIZE}
+     */
     static int pageSizeFor(final int ringSize)
     {
         return Math.max(MIN_PAGE_SIZE, ringSize / MAX_PAGES & -ALIGNMENT);
@@ -303,7 +306,10 @@ final class PagedRing extends Ring
         return tailPage[queue] != NONE && pageEnd(tailPage[queue]) - tail[queue] >= recordLength;
     }
 
-    /** @return where a record of {@code recordLength} goes at the tail of {@code queue}, padding and taking a page as needed */
+    /**
+     * @return where a record of {@code recordLength} goes at the tail of {@code queue}, padding and
+     *     taking a page as needed
+     */
     private int reserveIn(final int queue, final int recordLength)
     {
         if (fitsTailPage(queue, recordLength))

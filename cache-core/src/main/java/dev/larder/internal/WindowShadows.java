@@ -251,6 +251,17 @@ final class WindowShadows
         return true;
     }
 
+    /**
+     * Rebuilds the shadows, empty, for exactly {@code capacityEntries}, however close to the current
+     * capacity; keeps the followed share. Locked.
+     *
+     * @param capacityEntries the entries the cache holds, at least 1
+     */
+    void rebuild(final int capacityEntries)
+    {
+        build(requireCapacity(capacityEntries));
+    }
+
     private void build(final int capacityEntries)
     {
         capacity = capacityEntries;

@@ -82,6 +82,39 @@ class FrequencySketchTest
         }
     }
 
+    @Property(tries = 30)
+    void fittedToTheEntriesHeldCountsAsTheSimulatorsSketchOfThatSize(
+        @ForAll @IntRange(min = 1, max = 2000) final int entries,
+        @ForAll @IntRange(min = 0, max = 3) final int doublings,
+        @ForAll final long seed)
+    {
+        final FrequencySketch sketch = sketch(entries << doublings);
+        final SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < 500; i++)
+        {
+            sketch.increment(random.nextLong());
+        }
+        final boolean narrower = SketchDescriptor.words(entries) < SketchDescriptor.words(entries << doublings);
+        assertEquals(narrower, sketch.fitTo(entries), "the width changes only when fewer words serve the entries");
+        assertEquals(false, sketch.fitTo(entries), "fitting again to the same entries changes nothing");
+        sketch.sampleFor(entries);
+        final ModelSketch model = new ModelSketch(entries);
+        if (narrower)
+        {
+            assertEquals(0, sketch.additions(), "a new width forgets the counts");
+            for (int op = 0; op < 30 * entries; op++)
+            {
+                final long hash = random.nextLong() % (2L * entries);
+                sketch.increment(hash);
+                model.increment(hash);
+                assertEquals(model.frequency(hash), sketch.frequency(hash), "frequency after increment " + op);
+                assertEquals(model.additions, sketch.additions(), "additions after increment " + op);
+            }
+        }
+        assertEquals(narrower, sketch.fitTo(Integer.MAX_VALUE >> 4), "widens back to the memory allocated, no further");
+        assertEquals(SketchDescriptor.words(entries << doublings) * (long)Long.BYTES, sketch.bytes());
+    }
+
     @Test
     void saturatesAtFifteenAndStopsCountingAdditions()
     {
