@@ -228,7 +228,8 @@ class Issue13AdaptiveEvictionTest
             assertEquals(Map.of(RemovalCause.EVICTED, (int)stats.evictionCount()), listener.causes,
                 "every eviction, rejections included, and nothing else reached the listener");
             assertEquals(listener.keys.size(), new HashSet<>(listener.keys).size(), "no key removed twice");
-            assertEquals(written.size(), stats.entryCount() + stats.evictionCount(), "distinct keys written = held + evicted");
+            assertEquals(written.size(), stats.entryCount() + stats.evictionCount(),
+                "distinct keys written = held + evicted");
             for (final long key : listener.keys)
             {
                 assertNull(cache.peek(key), "an evicted key is gone");
