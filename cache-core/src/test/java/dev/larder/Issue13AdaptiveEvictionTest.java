@@ -319,8 +319,10 @@ class Issue13AdaptiveEvictionTest
         {
             final byte[] value = new byte[VALUE];
             final double initial = cache.stats().windowShare();
-            // phase A: every key re-read 1,500 insertions after its put (within the cache, beyond a small window)
-            final int reuse = 1_500;
+            // phase A: every key re-read 1,000 keys after its put: within the cache (about 2,900 entries)
+            // even when each step also re-inserts a missed key (2,000 insertions), beyond a small window;
+            // at 1,500 the distance reaches 3,000 insertions on misses, and LRU itself would miss
+            final int reuse = 1_000;
             for (long key = 0; key < 60_000; key++)
             {
                 cache.put(key, value);
