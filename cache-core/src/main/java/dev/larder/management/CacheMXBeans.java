@@ -259,6 +259,24 @@ public final class CacheMXBeans
         }
 
         @Override
+        public long getAdmissionRejectionCount()
+        {
+            return stats().admissionRejectionCount();
+        }
+
+        @Override
+        public double getWindowShare()
+        {
+            return stats().windowShare();
+        }
+
+        @Override
+        public String getEvictionMode()
+        {
+            return stats().evictionMode().name();
+        }
+
+        @Override
         public long getListenerFailureCount()
         {
             return stats().listenerFailureCount();

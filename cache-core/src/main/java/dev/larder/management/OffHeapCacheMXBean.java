@@ -64,6 +64,15 @@ public interface OffHeapCacheMXBean
     /** @return entries given a second chance instead of being evicted. */
     long getSecondChanceCount();
 
+    /** @return evictions of new entries refused at the main region's door by the adaptive policy. */
+    long getAdmissionRejectionCount();
+
+    /** @return the share of each segment's entries the adaptive policy's window holds (1 for second chance). */
+    double getWindowShare();
+
+    /** @return the eviction policy: {@code ADAPTIVE} or {@code SECOND_CHANCE}. */
+    String getEvictionMode();
+
     /** @return removal-listener calls that threw. */
     long getListenerFailureCount();
 

@@ -36,6 +36,9 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code cache.larder.expirations}</td><td>function counter</td><td>expirationCount</td></tr>
  *   <tr><td>{@code cache.larder.rejections}</td><td>function counter</td><td>rejectionCount</td></tr>
  *   <tr><td>{@code cache.larder.second.chances}</td><td>function counter</td><td>secondChanceCount</td></tr>
+ *   <tr><td>{@code cache.larder.admission.rejections}</td><td>function counter</td>
+ *       <td>admissionRejectionCount</td></tr>
+ *   <tr><td>{@code cache.larder.window.share}</td><td>gauge</td><td>windowShare</td></tr>
  * </table>
  *
  * Each meter reads {@link OffHeapCache#stats()} when it is published (the registry's scrape), never
@@ -194,6 +197,19 @@ public final class LarderCacheMetrics extends CacheMeterBinder<OffHeapCache>
         FunctionCounter.builder("cache.larder.second.chances", cache, read(CacheStats::secondChanceCount))
             .tags(tags)
             .description("Recently read entries moved to the ring's tail instead of being evicted")
+            .register(registry);
+        FunctionCounter.builder("cache.larder.admission.rejections", cache,
+            read(CacheStats::admissionRejectionCount))
+            .tags(tags)
+            .description("New entries the adaptive policy refused at the main region's door (evicted)")
+            .register(registry);
+        Gauge.builder("cache.larder.window.share", cache, c ->
+            {
+                final CacheStats stats = stats(c);
+                return stats == null ? Double.NaN : stats.windowShare();
+            })
+            .tags(tags)
+            .description("Share of each segment's entries the adaptive policy's admission window holds")
             .register(registry);
     }
 

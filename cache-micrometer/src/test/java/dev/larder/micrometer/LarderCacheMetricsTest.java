@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.larder.Cache;
+import dev.larder.CacheStats;
 import dev.larder.OffHeapCache;
 import dev.larder.codec.Codecs;
 import dev.larder.jcache.LarderCachingProvider;
@@ -53,6 +54,37 @@ class LarderCacheMetricsTest
             assertEquals(1, counter("cache.larder.rejections", "cache", "bytes"));
         }
         assertTrue(Double.isNaN(gauge("cache.larder.bytes.used", "cache", "bytes")), "closed: NaN");
+    }
+
+    @Test
+    void theAdaptivePolicysFiguresArePublished()
+    {
+        try (OffHeapCache cache = OffHeapCache.builder().capacity(4 << 20).segments(4).hashSeed(5).build())
+        {
+            LarderCacheMetrics.monitor(registry, cache, "adaptive");
+            final byte[] value = new byte[100];
+            for (int round = 0; round < 4; round++)
+            {
+                for (long key = 0; key < 5_000; key++)
+                {
+                    if (cache.get(key) == null)
+                    {
+                        cache.put(key, value);
+                    }
+                }
+            }
+            for (long key = 1_000_000; key < 1_100_000; key++)
+            {
+                cache.put(key, value); // one-hit keys: most are refused at the main region's door
+            }
+            final CacheStats stats = cache.stats();
+            assertEquals(dev.larder.EvictionMode.ADAPTIVE, stats.evictionMode());
+            assertTrue(stats.admissionRejectionCount() > 0, stats::toString);
+            assertEquals(stats.admissionRejectionCount(), counter("cache.larder.admission.rejections", "cache",
+                "adaptive"));
+            assertEquals(stats.windowShare(), gauge("cache.larder.window.share", "cache", "adaptive"));
+        }
+        assertTrue(Double.isNaN(gauge("cache.larder.window.share", "cache", "adaptive")), "closed: NaN");
     }
 
     @Test
