@@ -37,7 +37,7 @@ class Issue11SnapshotLargeValuesTest
     /** 1 MiB over 4 segments: records of at most 64 KiB, chunk records of 16 KiB. */
     private static OffHeapCacheBuilder saver()
     {
-        return OffHeapCache.builder().eviction(EvictionMode.SECOND_CHANCE).capacity(1 << 20).segments(4).hashSeed(11);
+        return secondChance().capacity(1 << 20).segments(4).hashSeed(11);
     }
 
     /** Fills a cache with large values of 2 to 9 chunks and small ones; @return what it holds */
@@ -134,7 +134,7 @@ class Issue11SnapshotLargeValuesTest
     {
         final Path file = dir.resolve("same.snap");
         final Map<String, byte[]> expected = save(file, 6, 40);
-        try (OffHeapCache cache = OffHeapCache.builder().eviction(EvictionMode.SECOND_CHANCE).capacity(1 << 20).segments(4).loadSnapshot(file).build())
+        try (OffHeapCache cache = secondChance().capacity(1 << 20).segments(4).loadSnapshot(file).build())
         {
             final SnapshotLoad load = cache.snapshotLoad();
             assertEquals(46, load.entries());
@@ -151,7 +151,7 @@ class Issue11SnapshotLargeValuesTest
         final Map<String, byte[]> expected = save(file, 6, 40);
         for (final int segments : new int[] {1, 2, 8, 16})
         {
-            try (OffHeapCache cache = OffHeapCache.builder().eviction(EvictionMode.SECOND_CHANCE).capacity(4 << 20).segments(segments).hashSeed(segments)
+            try (OffHeapCache cache = secondChance().capacity(4 << 20).segments(segments).hashSeed(segments)
                 .loadSnapshot(file).build())
             {
                 final SnapshotLoad load = cache.snapshotLoad();
@@ -167,7 +167,7 @@ class Issue11SnapshotLargeValuesTest
     {
         final Path file = dir.resolve("smaller.snap");
         final Map<String, byte[]> expected = save(file, 6, 0);
-        try (OffHeapCache cache = OffHeapCache.builder().eviction(EvictionMode.SECOND_CHANCE).capacity(512 << 10).segments(4).hashSeed(3)
+        try (OffHeapCache cache = secondChance().capacity(512 << 10).segments(4).hashSeed(3)
             .loadSnapshot(file).build())
         {
             final SnapshotLoad load = cache.snapshotLoad();
@@ -187,13 +187,13 @@ class Issue11SnapshotLargeValuesTest
         final Path file = dir.resolve("refused.snap");
         final byte[] large = pattern(1_200_000, 1);
         final byte[] mid = pattern(100_000, 2);
-        try (OffHeapCache cache = OffHeapCache.builder().eviction(EvictionMode.SECOND_CHANCE).capacity(4 << 20).segments(1).build())
+        try (OffHeapCache cache = secondChance().capacity(4 << 20).segments(1).build())
         {
             assertTrue(cache.put(TestCaches.bytes("large"), large));
             assertTrue(cache.put(TestCaches.bytes("mid"), mid), "inline here: a record of 1 MiB at most");
             assertEquals(2, cache.save(file).entries());
         }
-        try (OffHeapCache cache = OffHeapCache.builder().eviction(EvictionMode.SECOND_CHANCE).capacity(4 << 20).segments(64).loadSnapshot(file).build())
+        try (OffHeapCache cache = secondChance().capacity(4 << 20).segments(64).loadSnapshot(file).build())
         {
             assertTrue(cache.maxEntrySize() > large.length, "a value this cache could take, in its own chunks");
             final SnapshotLoad load = cache.snapshotLoad();
@@ -285,7 +285,7 @@ class Issue11SnapshotLargeValuesTest
     void aRecordWhoseKindContradictsItsLengthsIsRefusedAsDamaged() throws IOException
     {
         final Path file = dir.resolve("kinds.snap");
-        try (OffHeapCache cache = OffHeapCache.builder().eviction(EvictionMode.SECOND_CHANCE).capacity(1 << 20).segments(1).build())
+        try (OffHeapCache cache = secondChance().capacity(1 << 20).segments(1).build())
         {
             cache.put(pattern(16, 1), pattern(16, 2));
             cache.save(file);
@@ -320,7 +320,7 @@ class Issue11SnapshotLargeValuesTest
         le.putInt(section + 28, (int)crc.getValue());
         Files.write(file, bytes);
         final UncheckedIOException ex = assertThrows(UncheckedIOException.class,
-            () -> OffHeapCache.builder().eviction(EvictionMode.SECOND_CHANCE).capacity(1 << 20).loadSnapshot(file).build().close());
+            () -> secondChance().capacity(1 << 20).loadSnapshot(file).build().close());
         final String message = assertInstanceOf(SnapshotException.class, ex.getCause()).getMessage();
         assertTrue(message.contains("damaged: section 0 of 1, entry 0 "), message);
         for (final String rule : new String[] {"is not a valid chunk", "is a large value's head",
@@ -333,5 +333,14 @@ class Issue11SnapshotLargeValuesTest
             }
         }
         return message;
+    }
+
+    /**
+     * @return a builder of a cache running second chance: its records reach a quarter of a segment's
+     *     ring, which the sizes here rely on
+     */
+    private static OffHeapCacheBuilder secondChance()
+    {
+        return OffHeapCache.builder().eviction(EvictionMode.SECOND_CHANCE);
     }
 }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,8 +99,6 @@ class Issue13AdaptiveMisuseTest
      * that its own callback closed the cache (RemovalListener's javadoc promises
      * {@code "cache is closed: ..."}). Nothing crashes and the memory is freed. Enable once fixed.
      */
-    @Disabled("bug: a large put whose listener closes the cache throws plain \"cache is closed\" (orphan removal " +
-        "in LargeValues.put's finally masks the closed-by-a-callback exception)")
     @ParameterizedTest(name = "{0} backend")
     @EnumSource(value = MemoryBackend.class, names = {"AGRONA", "JDK"})
     void aListenerClosingTheCacheDuringALargePutGetsTheClosedByACallbackException(

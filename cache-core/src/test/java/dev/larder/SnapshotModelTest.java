@@ -76,7 +76,7 @@ class SnapshotModelTest
         try
         {
             final FakeTicker ticker = new FakeTicker();
-            try (OffHeapCache cache = OffHeapCache.builder().eviction(EvictionMode.SECOND_CHANCE).capacity(1 << 22).segments(1 << savedSegmentsLog2)
+            try (OffHeapCache cache = secondChance().capacity(1 << 22).segments(1 << savedSegmentsLog2)
                 .ticker(ticker).wallClock(wall::get).build())
             {
                 for (final Op op : ops)
@@ -113,7 +113,7 @@ class SnapshotModelTest
             }
             wall.addAndGet(downtimeMillis);
             final long now = wall.get();
-            try (OffHeapCache restored = OffHeapCache.builder().eviction(EvictionMode.SECOND_CHANCE).capacity(1 << 21).segments(1 << loadedSegmentsLog2)
+            try (OffHeapCache restored = secondChance().capacity(1 << 21).segments(1 << loadedSegmentsLog2)
                 .ticker(new FakeTicker()).wallClock(wall::get).loadSnapshot(file).build())
             {
                 long alive = 0;
@@ -164,5 +164,11 @@ class SnapshotModelTest
         final byte[] value = new byte[op.size() >= LARGE_FROM ? LARGE_LENGTH + op.size() : op.size()];
         Arrays.fill(value, (byte)(op.key() * 31 + op.millis()));
         return value;
+    }
+
+    /** @return a builder of a cache running second chance (see the class comment) */
+    private static OffHeapCacheBuilder secondChance()
+    {
+        return OffHeapCache.builder().eviction(EvictionMode.SECOND_CHANCE);
     }
 }

@@ -166,6 +166,7 @@ public final class LargeValues
         final KeyRef chunkKey = key.chunkKey();
         int written = 0;
         boolean stored = false;
+        Throwable failure = null;
         try
         {
             for (; written < chunks; written++)
@@ -181,13 +182,40 @@ public final class LargeValues
             stored = head.putHead(key, head(key, generation, valueLength, check), ttlMillis, mode);
             return stored;
         }
+        catch (final RuntimeException | Error ex)
+        {
+            failure = ex;
+            throw ex;
+        }
         finally
         {
             if (!stored)
             {
                 key.addOrphans(generation, KeyRef.countAndCheck(written, check));
             }
+            removeOrphansAfter(key, failure);
+        }
+    }
+
+    /**
+     * {@link #removeOrphans} after an operation that failed with {@code failure} (or null): a
+     * cleanup that fails too (a callback closed the cache) must not hide the operation's own
+     * exception, which says why; it is added to it as suppressed.
+     */
+    private void removeOrphansAfter(final KeyRef key, final Throwable failure)
+    {
+        if (failure == null)
+        {
             removeOrphans(key);
+            return;
+        }
+        try
+        {
+            removeOrphans(key);
+        }
+        catch (final RuntimeException cleanup)
+        {
+            failure.addSuppressed(cleanup);
         }
     }
 
