@@ -254,6 +254,7 @@ snapshot() {
 policy() {
   local dir
   dir=$(mktemp -d)
+  java -XX:MaxDirectMemorySize=2g -cp "$JAR" dev.larder.bench.PolicyFootprint | tee "$RESULTS/policy-footprint.txt"
   jar_at "$POLICY_BEFORE" "$dir/before.jar"
   for t in 1 2; do
     java -jar "$dir/before.jar" 'PeersBenchmark.(get|put|mixed)$' -t "$t" -prof gc -p valueSize=100 \
