@@ -373,9 +373,9 @@ public final class BenchmarkReport
                     worst.put(trace.getKey(), gap);
                     worstSize.put(trace.getKey(), String.valueOf(size.getKey()));
                 }
+                final String shown = String.format(Locale.ROOT, gap < -1.0 ? "**%+.2f**" : "%+.2f", gap);
                 out.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
-                    trace.getKey(), size.getKey(), rates.get("larder"), rates.get("lru"), rates.get("caffeine"),
-                    gap < -1.0 ? String.format(Locale.ROOT, "**%+.2f**", gap) : String.format(Locale.ROOT, "%+.2f", gap),
+                    trace.getKey(), size.getKey(), rates.get("larder"), rates.get("lru"), rates.get("caffeine"), shown,
                     rates.getOrDefault("larder-second-chance", "-"), rates.get("fifo"), rates.get("clock"),
                     rates.getOrDefault("larder-next", "-")));
             }
