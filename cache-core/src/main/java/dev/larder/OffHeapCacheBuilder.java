@@ -375,12 +375,16 @@ public final class OffHeapCacheBuilder
     }
 
     /**
-     * @return the bytes of the frequency sketch: one word per expected entry, rounded up to a power
-     *     of two, halved while it would take more than {@link #MAX_SKETCH_SHARE} of the capacity
+     * @return the bytes of the frequency sketch: one word per entry the cache is expected to hold,
+     *     rounded up to a power of two, halved while it would take more than {@link #MAX_SKETCH_SHARE}
+     *     of the capacity. The index's limit over-counts what the ring holds once the sketch and the
+     *     pages' slack are taken (by about a third: 4.4M against 2.8M for 8-byte values in 256 MiB),
+     *     so three quarters of it are counted: still at least one word per entry held, which the
+     *     policy's hit rates need (docs/policy.md), without doubling the sketch in the rounding.
      */
     static int sketchBytes(final long capacity, final int segments, final int expectedEntries)
     {
-        int entries = expectedEntries;
+        int entries = Math.max(1, (int)(expectedEntries * 3L / 4));
         while (entries > 1 && AdaptiveShared.sketchBytes(entries) > capacity / MAX_SKETCH_SHARE)
         {
             entries /= 2;

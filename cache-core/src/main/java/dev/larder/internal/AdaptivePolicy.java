@@ -100,20 +100,30 @@ final class AdaptivePolicy extends EvictionPolicy
         final long hash = AdaptiveShared.spread(tag);
         if (markChanged || shared.sampled(hash))
         {
-            final int cursor = readCursor;
-            reads[cursor & (READ_BUFFER - 1)] = hash;
-            counted[cursor & (READ_BUFFER - 1)] = markChanged;
-            readCursor = cursor + 1;
-            if (cursor + 1 - drained >= READ_BUFFER && shared.tryLock())
+            buffer(hash, markChanged);
+        }
+    }
+
+    /**
+     * The rare part of {@link #noteRead}, kept out of it so that the read path the JIT compiles
+     * holds only the test above: writes the hit into the buffer, and drains a full buffer when the
+     * shadows' lock is free.
+     */
+    private void buffer(final long hash, final boolean markChanged)
+    {
+        final int cursor = readCursor;
+        reads[cursor & (READ_BUFFER - 1)] = hash;
+        counted[cursor & (READ_BUFFER - 1)] = markChanged;
+        readCursor = cursor + 1;
+        if (cursor + 1 - drained >= READ_BUFFER && shared.tryLock())
+        {
+            try
             {
-                try
-                {
-                    drainReads();
-                }
-                finally
-                {
-                    shared.unlock();
-                }
+                drainReads();
+            }
+            finally
+            {
+                shared.unlock();
             }
         }
     }

@@ -47,6 +47,8 @@ public final class AdaptiveShared
     private final WindowShadows shadows;
     private final int segments;
     private final long seed;
+    /** A copy of the shadows' sample threshold, read by every hit; written under the shadows' lock. */
+    private long sampleThreshold;
     private volatile double windowShare = INITIAL_WINDOW_SHARE;
     private int shadowCapacity;
     /** True once a segment has reported what it holds ({@link #segmentHolds}). */
@@ -68,6 +70,7 @@ public final class AdaptiveShared
         this.seed = seed;
         this.shadowCapacity = Math.max(1, entries);
         this.shadows = new WindowShadows(shadowCapacity, sketch::frequency, seed);
+        this.sampleThreshold = shadows.sampleThreshold();
     }
 
     /** @return the 64-bit hash the sketch and the shadows use for a record of this tag */
@@ -112,10 +115,13 @@ public final class AdaptiveShared
         return sketch.frequency(hash);
     }
 
-    /** @return true when accesses of this hash feed the shadows */
+    /**
+     * @return true when accesses of this hash feed the shadows: the shadows' own test, on a copy of
+     *     their threshold in this object, so that the read path reaches it in one step
+     */
     boolean sampled(final long hash)
     {
-        return shadows.sampled(hash);
+        return (hash * WindowShadows.SAMPLE_MIX) >>> (Long.SIZE - WindowShadows.SAMPLE_BITS) < sampleThreshold;
     }
 
     /**
@@ -128,7 +134,7 @@ public final class AdaptiveShared
         {
             sketch.increment(hash);
         }
-        if (shadows.sampled(hash))
+        if (sampled(hash))
         {
             lock();
             try
@@ -149,7 +155,7 @@ public final class AdaptiveShared
         {
             sketch.increment(hash);
         }
-        if (shadows.sampled(hash))
+        if (sampled(hash))
         {
             replay(hash);
         }
@@ -166,6 +172,7 @@ public final class AdaptiveShared
             // the shadows only advise the window's share: a fault in them must never fail a read
             // or a write; they start again, empty, and the share stays where it is
             shadows.rebuild();
+            sampleThreshold = shadows.sampleThreshold();
         }
         windowShare = shadows.windowShare();
     }
@@ -221,10 +228,12 @@ public final class AdaptiveShared
                 if (first)
                 {
                     shadows.rebuild(shadowCapacity);
+                    sampleThreshold = shadows.sampleThreshold();
                 }
                 else
                 {
                     shadows.resize(shadowCapacity);
+                    sampleThreshold = shadows.sampleThreshold();
                 }
                 windowShare = shadows.windowShare();
             }

@@ -138,6 +138,12 @@ final class WindowShadows
         return capacityEntries;
     }
 
+    /** @return the sample's threshold: a hash is sampled when its mix is below it ({@link #sampled}) */
+    long sampleThreshold()
+    {
+        return sampleThreshold;
+    }
+
     /** @return true when the key with this hash is in the sample the shadows replay */
     boolean sampled(final long hash)
     {
