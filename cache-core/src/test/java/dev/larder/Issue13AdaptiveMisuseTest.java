@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.larder.Issue13AdaptiveMisuseScenario.Misuse;
 import dev.larder.Issue13AdaptiveMisuseScenario.Values;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,7 +80,8 @@ class Issue13AdaptiveMisuseTest
         final MemoryBackend backend, final Misuse misuse, final Values values, @TempDir final Path dir)
         throws IOException, InterruptedException
     {
-        final Fork fork = Fork.run(dir, backend, misuse, values);
+        final MisuseFork fork = MisuseFork.run(dir, backend, TIMEOUT_SECONDS, Issue13AdaptiveMisuseScenario.class,
+            backend.name(), misuse.name(), values.name());
         assertFalse(fork.timedOut, () -> "the fork hung and was killed after " + TIMEOUT_SECONDS + " s\n" + fork);
         assertEquals(0, fork.exitCode, () -> "the fork crashed or failed\n" + fork);
         assertEquals(String.join("\n", expected(misuse)), String.join("\n", fork.stdout), fork::toString);
@@ -104,7 +101,8 @@ class Issue13AdaptiveMisuseTest
     void aListenerClosingTheCacheDuringALargePutGetsTheClosedByACallbackException(
         final MemoryBackend backend, @TempDir final Path dir) throws IOException, InterruptedException
     {
-        final Fork fork = Fork.run(dir, backend, Misuse.CLOSE, Values.LARGE);
+        final MisuseFork fork = MisuseFork.run(dir, backend, TIMEOUT_SECONDS, Issue13AdaptiveMisuseScenario.class,
+            backend.name(), Misuse.CLOSE.name(), Values.LARGE.name());
         assertFalse(fork.timedOut, () -> "the fork hung and was killed after " + TIMEOUT_SECONDS + " s\n" + fork);
         assertEquals(0, fork.exitCode, () -> "the fork crashed or failed\n" + fork);
         assertEquals(String.join("\n", expected(Misuse.CLOSE)), String.join("\n", fork.stdout), fork::toString);
@@ -160,82 +158,5 @@ class Issue13AdaptiveMisuseTest
         lines.add("usable: true");
         lines.add("freed: true");
         lines.add("later: " + CLOSED);
-    }
-
-    // ----------------------------------------------------------------------------------------------
-    // The fork (as in Issue8MisuseTest)
-    // ----------------------------------------------------------------------------------------------
-
-    /** One scenario run in a JVM of its own, with what it printed and how it ended. */
-    private static final class Fork
-    {
-        private final List<String> command;
-        private final boolean timedOut;
-        private final int exitCode;
-        private final List<String> stdout;
-        private final String stderr;
-
-        private Fork(
-            final List<String> command, final boolean timedOut, final int exitCode, final List<String> stdout,
-            final String stderr)
-        {
-            this.command = command;
-            this.timedOut = timedOut;
-            this.exitCode = exitCode;
-            this.stdout = stdout;
-            this.stderr = stderr;
-        }
-
-        static Fork run(final Path dir, final MemoryBackend backend, final Misuse misuse, final Values values)
-            throws IOException, InterruptedException
-        {
-            final List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            if (backend == MemoryBackend.AGRONA)
-            {
-                command.add("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED");
-            }
-            command.addAll(List.of(
-                "-Xmx64m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:-CreateCoredumpOnCrash",
-                "-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"),
-                "-cp", classPath(),
-                Issue13AdaptiveMisuseScenario.class.getName(), backend.name(), misuse.name(), values.name()));
-            final Path out = dir.resolve("stdout.txt");
-            final Path err = dir.resolve("stderr.txt");
-            final Process process = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
-            final boolean finished = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (!finished)
-            {
-                process.destroyForcibly();
-                process.waitFor();
-            }
-            return new Fork(command, !finished, process.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-        }
-
-        /**
-         * @return this JVM's class path and module path, as one class path: the fork runs the
-         *     scenario on the class path whichever way surefire runs the tests
-         */
-        private static String classPath()
-        {
-            final String classes = System.getProperty("java.class.path");
-            final String modules = System.getProperty("jdk.module.path");
-            return modules == null || modules.isEmpty() ? classes : classes + File.pathSeparator + modules;
-        }
-
-        @Override
-        public String toString()
-        {
-            final String tail = stderr.length() > 4000 ? "..." + stderr.substring(stderr.length() - 4000) : stderr;
-            return "exit code " + exitCode + (timedOut ? " (killed)" : "") + "\n--- stdout\n" +
-                String.join("\n", stdout) + "\n--- stderr\n" + tail + "\n--- command\n" + String.join(" ", command);
-        }
     }
 }

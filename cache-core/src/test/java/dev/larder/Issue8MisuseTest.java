@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.larder.Issue8MisuseScenario.Callback;
 import dev.larder.Issue8MisuseScenario.Misuse;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,7 +79,8 @@ class Issue8MisuseTest
         final MemoryBackend backend, final Callback callback, final Misuse misuse, @TempDir final Path dir)
         throws IOException, InterruptedException
     {
-        final Fork fork = Fork.run(dir, backend, callback, misuse);
+        final MisuseFork fork = MisuseFork.run(dir, backend, TIMEOUT_SECONDS, Issue8MisuseScenario.class, backend.name(),
+            callback.name(), misuse.name());
         assertFalse(fork.timedOut, () -> "the fork hung and was killed after " + TIMEOUT_SECONDS + " s\n" + fork);
         assertEquals(0, fork.exitCode, () -> "the fork crashed or failed\n" + fork);
         assertEquals(String.join("\n", expected(callback, misuse)), String.join("\n", fork.stdout), fork::toString);
@@ -207,83 +204,6 @@ class Issue8MisuseTest
                 return "[[7, 7, 7, 7]]";
             default:
                 return "[7, 7, 7, 7]";
-        }
-    }
-
-    // ----------------------------------------------------------------------------------------------
-    // The fork
-    // ----------------------------------------------------------------------------------------------
-
-    /** One scenario run in a JVM of its own, with what it printed and how it ended. */
-    private static final class Fork
-    {
-        private final List<String> command;
-        private final boolean timedOut;
-        private final int exitCode;
-        private final List<String> stdout;
-        private final String stderr;
-
-        private Fork(
-            final List<String> command, final boolean timedOut, final int exitCode, final List<String> stdout,
-            final String stderr)
-        {
-            this.command = command;
-            this.timedOut = timedOut;
-            this.exitCode = exitCode;
-            this.stdout = stdout;
-            this.stderr = stderr;
-        }
-
-        static Fork run(final Path dir, final MemoryBackend backend, final Callback callback, final Misuse misuse)
-            throws IOException, InterruptedException
-        {
-            final List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            if (backend == MemoryBackend.AGRONA)
-            {
-                command.add("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED");
-            }
-            command.addAll(List.of(
-                "-Xmx64m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:-CreateCoredumpOnCrash",
-                "-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"),
-                "-cp", classPath(),
-                Issue8MisuseScenario.class.getName(), backend.name(), callback.name(), misuse.name()));
-            final Path out = dir.resolve("stdout.txt");
-            final Path err = dir.resolve("stderr.txt");
-            final Process process = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
-            final boolean finished = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (!finished)
-            {
-                process.destroyForcibly();
-                process.waitFor();
-            }
-            return new Fork(command, !finished, process.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-        }
-
-        /**
-         * @return this JVM's class path and module path, as one class path: the fork runs the
-         *     scenario on the class path whichever way surefire runs the tests
-         */
-        private static String classPath()
-        {
-            final String classes = System.getProperty("java.class.path");
-            final String modules = System.getProperty("jdk.module.path");
-            return modules == null || modules.isEmpty() ? classes : classes + File.pathSeparator + modules;
-        }
-
-        @Override
-        public String toString()
-        {
-            final String tail = stderr.length() > 4000 ? "..." + stderr.substring(stderr.length() - 4000) : stderr;
-            return "exit code " + exitCode + (timedOut ? " (killed)" : "") + "\n--- stdout\n" +
-                String.join("\n", stdout) + "\n--- stderr\n" + tail + "\n--- command\n" + String.join(" ", command);
         }
     }
 }
