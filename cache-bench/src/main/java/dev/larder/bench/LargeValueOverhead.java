@@ -42,8 +42,10 @@ public final class LargeValueOverhead
 
     private static String measure(final long capacity, final int valueSize)
     {
+        // a large value is stored as chunk records of a few KiB (a page's quarter with the adaptive
+        // policy): each is an entry of the index, so the index is sized for records of 1 KiB
         try (OffHeapCache cache = OffHeapCache.builder().capacity(capacity)
-            .expectedEntrySize(Math.min(valueSize, 4096)).hashSeed(1).build())
+            .expectedEntrySize(Math.min(valueSize, 1024)).hashSeed(1).build())
         {
             final long empty = cache.stats().usedBytes();
             final boolean large = Long.BYTES + valueSize > cache.maxInlineEntrySize();
