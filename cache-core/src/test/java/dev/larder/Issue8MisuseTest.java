@@ -79,8 +79,8 @@ class Issue8MisuseTest
         final MemoryBackend backend, final Callback callback, final Misuse misuse, @TempDir final Path dir)
         throws IOException, InterruptedException
     {
-        final MisuseFork fork = MisuseFork.run(dir, backend, TIMEOUT_SECONDS, Issue8MisuseScenario.class, backend.name(),
-            callback.name(), misuse.name());
+        final MisuseFork fork = MisuseFork.run(dir, backend, TIMEOUT_SECONDS, Issue8MisuseScenario.class,
+            backend.name(), callback.name(), misuse.name());
         assertFalse(fork.timedOut, () -> "the fork hung and was killed after " + TIMEOUT_SECONDS + " s\n" + fork);
         assertEquals(0, fork.exitCode, () -> "the fork crashed or failed\n" + fork);
         assertEquals(String.join("\n", expected(callback, misuse)), String.join("\n", fork.stdout), fork::toString);
