@@ -130,21 +130,22 @@ public final class AdaptiveShared
      */
     void access(final long hash, final boolean count)
     {
-        if (count)
+        if (!sampled(hash))
         {
-            sketch.increment(hash);
+            if (count)
+            {
+                sketch.increment(hash);
+            }
+            return;
         }
-        if (sampled(hash))
+        lock();
+        try
         {
-            lock();
-            try
-            {
-                replay(hash);
-            }
-            finally
-            {
-                unlock();
-            }
+            accessLocked(hash, count);
+        }
+        finally
+        {
+            unlock();
         }
     }
 

@@ -392,24 +392,6 @@ final class PagedRing extends Ring
         return (page + 1) * pageSize;
     }
 
-    @Override
-    public String toString()
-    {
-        final StringBuilder text = new StringBuilder("pages=" + pages + " pageSize=" + pageSize + " free=" + freePages);
-        for (int queue = 0; queue < QUEUES; queue++)
-        {
-            int count = 0;
-            for (int page = headPage[queue]; page != NONE && count <= pages; page = nextPage[page])
-            {
-                count++;
-            }
-            text.append(" q").append(queue).append("[pages=").append(count).append(" entries=").append(entries[queue])
-                .append(" bytes=").append(bytes[queue]).append(" head=").append(head[queue]).append(" tail=")
-                .append(tail[queue]).append(']');
-        }
-        return text.toString();
-    }
-
     // ------------------------------------------------------------------------------------------
     // Walking
     // ------------------------------------------------------------------------------------------
