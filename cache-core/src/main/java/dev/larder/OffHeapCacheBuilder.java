@@ -322,7 +322,7 @@ public final class OffHeapCacheBuilder
                 final ByteBuffer buffer = allocator.allocate(sizing.segmentBytes());
                 final Memory index = Memories.wrap(kind, buffer.slice(0, sizing.indexBytes()));
                 final Memory ring = Memories.wrap(kind, buffer.slice(sizing.indexBytes(), sizing.ringBytes()));
-                built[i] = Segment.create(ring, index, clock, removalListener, gate, guard, shared);
+                built[i] = new Segment(ring, index, clock, removalListener, gate, guard, shared);
             }
         }
         catch (final OutOfMemoryError ex)

@@ -77,10 +77,12 @@ public final class Segment extends OptimisticReads
     }
 
     /**
+     * A segment of a cache.
+     *
      * @param adaptive the cache's shared state of the {@link AdaptivePolicy}, or null for second
      *                 chance ({@link EvictionPolicy}) in one ring
      */
-    Segment(
+    public Segment(
         final Memory ring, final Memory index, final MillisClock clock, final RemovalListener listener,
         final ReadGate gate, final CallbackGuard guard, final AdaptiveShared adaptive)
     {
@@ -103,14 +105,6 @@ public final class Segment extends OptimisticReads
             this.adaptive = new AdaptivePolicy((PagedRing)ring, this.index, expiry, callbacks, adaptive, counts);
             this.policy = this.adaptive;
         }
-    }
-
-    /** Creates a segment of a cache; {@code adaptive} is null for second chance. */
-    public static Segment create(
-        final Memory ring, final Memory index, final MillisClock clock, final RemovalListener listener,
-        final ReadGate gate, final CallbackGuard guard, final AdaptiveShared adaptive)
-    {
-        return new Segment(ring, index, clock, listener, gate, guard, adaptive);
     }
 
     // ------------------------------------------------------------------------------------------
