@@ -52,9 +52,10 @@ import java.util.SplittableRandom;
  * The window's share of the capacity is chosen among {@link Config#shadowFractions} by
  * <i>shadows</i>: for each fraction, a copy of this policy's bookkeeping (hashes only, no
  * values) at that fixed fraction, fed the accesses of a hash-sampled subset of keys (at most
- * {@link Config#shadowMaxEntries} entries per shadow; all keys for a cache that small). Every
- * shadow-capacity sampled accesses, their hit counts (decayed with a half-life of
- * {@link Config#shadowHalfLife} shadow capacities) are compared, and the cache takes the best
+ * {@link Config#shadowMaxEntries} entries per shadow; all keys for a cache that small).
+ * {@link Config#shadowDecisions} times per shadow capacity of sampled accesses, their hit counts
+ * (decayed with a half-life of {@link Config#shadowHalfLife} shadow capacities) are compared, and
+ * the cache takes the best
  * shadow's fraction when it leads the current one by more than {@link Config#shadowConfidence}
  * standard deviations (Poisson) at two decisions in a row. Since every shadow sees the same accesses at the same time,
  * a phase change cannot be mistaken for the effect of a resize, which is what makes a
@@ -83,6 +84,7 @@ public final class RingPolicyModel implements Policy
      * @param shadowFractions     window shares the shadows try
      * @param shadowMaxEntries    most entries per shadow (sets the sampling rate)
      * @param shadowHalfLife      half-life of shadow scores, in shadow capacities of sampled accesses
+     * @param shadowDecisions     decisions per shadow capacity of sampled accesses
      * @param shadowConfidence    lead (in standard deviations) a shadow needs before the cache follows it
      * @param climbSample         hill climber: accesses per sample, in capacities
      * @param stepPercent         hill climber: initial step, share of the capacity
@@ -104,6 +106,7 @@ public final class RingPolicyModel implements Policy
         double[] shadowFractions,
         int shadowMaxEntries,
         int shadowHalfLife,
+        int shadowDecisions,
         double shadowConfidence,
         int climbSample,
         double stepPercent,
@@ -121,16 +124,16 @@ public final class RingPolicyModel implements Policy
         /** @return the settings of {@code larder-next} */
         public static Config defaults()
         {
-            return new Config(1, 0.01, Adaptation.SHADOWS, new double[] {0.01, 0.1, 0.3, 0.6, 0.9, 1.0}, 4096, 8, 2.0,
-                10, 0.0625, 0.98, 0.05, 1.0, 10, false, false, 6, 0.8, 6, 1);
+            return new Config(1, 0.01, Adaptation.SHADOWS, new double[] {0.01, 0.1, 0.3, 0.6, 0.9, 1.0}, 4096, 12, 4,
+                2.0, 10, 0.0625, 0.98, 0.05, 1.0, 10, false, false, 6, 0.8, 6, 1);
         }
 
         /** @return these settings with another seed */
         public Config withSeed(final long newSeed)
         {
             return new Config(segments, initialWindow, adaptation, shadowFractions, shadowMaxEntries, shadowHalfLife,
-                shadowConfidence, climbSample, stepPercent, stepDecay, restartThreshold, sketchWordsPerEntry,
-                sketchSampleFactor, doorkeeper, countEveryRead, mainKeepAge, protectedShare, hashDosThreshold, newSeed);
+                shadowDecisions, shadowConfidence, climbSample, stepPercent, stepDecay, restartThreshold,
+                sketchWordsPerEntry, sketchSampleFactor, doorkeeper, countEveryRead, mainKeepAge, protectedShare, hashDosThreshold, newSeed);
         }
     }
 
@@ -199,8 +202,8 @@ public final class RingPolicyModel implements Policy
                 followed = i;
             }
         }
-        decisionPeriod = Math.max(16, shadowCapacity);
-        scoreDecay = Math.pow(0.5, 1.0 / config.shadowHalfLife());
+        decisionPeriod = Math.max(16, shadowCapacity / config.shadowDecisions());
+        scoreDecay = Math.pow(0.5, 1.0 / (config.shadowHalfLife() * config.shadowDecisions()));
         resize();
     }
 
