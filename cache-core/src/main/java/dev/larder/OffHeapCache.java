@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.larder.internal.CallbackGuard;
 import dev.larder.internal.KeyHasher;
 import dev.larder.internal.KeyRef;
-import dev.larder.internal.LargeValueRestore;
 import dev.larder.internal.LargeValues;
 import dev.larder.internal.MemoryKind;
 import dev.larder.internal.OffHeapAllocator;
@@ -14,16 +13,11 @@ import dev.larder.internal.ReadGate;
 import dev.larder.internal.Remapper;
 import dev.larder.internal.AdaptiveShared;
 import dev.larder.internal.Segment;
-import dev.larder.internal.SegmentStat;
-import dev.larder.internal.SnapshotDescriptor;
-import dev.larder.internal.SnapshotReader;
 import dev.larder.internal.SnapshotWriter;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.agrona.DirectBuffer;
@@ -157,18 +151,13 @@ public final class OffHeapCache implements AutoCloseable
     private final ThreadLocal<KeyRef> keys = ThreadLocal.withInitial(KeyRef::new);
     private final long defaultTtlMillis;
     private final long capacity;
-    private final long allocatedBytes;
-    private final long indexBytes;
-    /** The adaptive policy's shared state, or null for second chance. */
-    private final AdaptiveShared adaptive;
     private final LargeValues large;
     private final MemoryBackend backend;
     private final OffHeapAllocator allocator;
     private final ReadGate gate;
     private final CallbackGuard guard;
-    private final LongAdder loadSuccesses = new LongAdder();
-    private final LongAdder loadFailures = new LongAdder();
-    private final LongAdder loadNanos = new LongAdder();
+    /** The statistics, assembled on demand, and the typed cache's load counters. */
+    private final CacheCounters counters;
     /** Wall-clock ms since 1970, for the expire-at times of snapshots; tests inject their own. */
     private volatile java.util.function.LongSupplier wallClock = System::currentTimeMillis;
     /** What the builder's snapshot load did, or null. */
@@ -187,7 +176,6 @@ public final class OffHeapCache implements AutoCloseable
         final OffHeapAllocator allocator,
         final AdaptiveShared adaptive)
     {
-        this.adaptive = adaptive;
         this.segments = segments;
         this.gate = gate;
         this.guard = guard;
@@ -195,11 +183,11 @@ public final class OffHeapCache implements AutoCloseable
         this.hasher = hasher;
         this.defaultTtlMillis = defaultTtlMillis;
         this.capacity = capacity;
-        this.indexBytes = indexBytes;
-        this.allocatedBytes = allocator.allocatedBytes();
         this.large = large;
         this.backend = kind == MemoryKind.AGRONA ? MemoryBackend.AGRONA : MemoryBackend.JDK;
         this.allocator = allocator;
+        this.counters = new CacheCounters(segments, gate, indexBytes, allocator.allocatedBytes(), capacity, backend,
+            adaptive);
         guard.onDeferredFree(this::freeMemory);
     }
 
@@ -702,7 +690,7 @@ public final class OffHeapCache implements AutoCloseable
         return keys.get().set(key, hasher);
     }
 
-    private KeyRef key(final DirectBuffer key, final int keyOffset, final int keyLength)
+    KeyRef key(final DirectBuffer key, final int keyOffset, final int keyLength)
     {
         checkRange(key, "key", keyOffset, keyLength);
         guard.checkCaller();
@@ -792,20 +780,7 @@ public final class OffHeapCache implements AutoCloseable
     private byte[] compute(final KeyRef key, final UnaryOperator<byte[]> remapping, final long ttlMillis)
     {
         requireNonNull(remapping, "remapping");
-        final Segment segment = segment(key);
-        final byte[][] values = new byte[2][]; // the current value, the new one
-        final int outcome = large.compute(key, current -> {
-            final byte[] next = remapping.apply(current == null ? null : copyOf(current));
-            values[0] = current == null || next == null || segment.accepts(key.length(), next.length) ? null :
-                copyOf(current); // a copy the function has not seen, for a refusal
-            values[1] = next;
-            return next != null && current != null && sameBytes(current, next) ? Remapper.KEEP : next;
-        }, ttlMillis);
-        if (outcome == Segment.COMPUTE_REFUSED_LARGE)
-        {
-            return peek(key); // the function did not run; the current value, as for any refusal
-        }
-        return values[outcome < 0 ? 0 : 1];
+        return ByteCompute.compute(large, segment(key), key, remapping, ttlMillis);
     }
 
     /** A peek for iteration: the value and, in {@code ttlOut[0]}, its remaining time to live. */
@@ -819,37 +794,13 @@ public final class OffHeapCache implements AutoCloseable
         return segmentFor(key.hash());
     }
 
-    static boolean sameBytes(final DirectBuffer view, final byte[] bytes)
-    {
-        if (view.capacity() != bytes.length)
-        {
-            return false;
-        }
-        for (int i = 0; i < bytes.length; i++)
-        {
-            if (view.getByte(i) != bytes[i])
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static byte[] copyOf(final DirectBuffer view)
-    {
-        final byte[] bytes = new byte[view.capacity()];
-        view.getBytes(0, bytes);
-        return bytes;
-    }
-
     // ----------------------------------------------------------------------------------------------
     // Loads (recorded by the typed cache's loaders)
     // ----------------------------------------------------------------------------------------------
 
     void recordLoad(final boolean success, final long nanos)
     {
-        (success ? loadSuccesses : loadFailures).increment();
-        loadNanos.add(nanos);
+        counters.recordLoad(success, nanos);
     }
 
     KeyHasher hasher()
@@ -878,35 +829,7 @@ public final class OffHeapCache implements AutoCloseable
     /** @return a snapshot of the counters. */
     public CacheStats stats()
     {
-        final long[] totals = new long[SegmentStat.values().length];
-        for (final Segment segment : segments)
-        {
-            segment.addStatsTo(totals);
-        }
-        return new CacheStats(
-            totals[SegmentStat.HITS.ordinal()] + gate.hits(),
-            totals[SegmentStat.MISSES.ordinal()] + gate.misses(),
-            totals[SegmentStat.PUTS.ordinal()],
-            totals[SegmentStat.OVERWRITES.ordinal()],
-            totals[SegmentStat.REMOVALS.ordinal()],
-            totals[SegmentStat.EVICTIONS.ordinal()],
-            totals[SegmentStat.COLLISION_EVICTIONS.ordinal()],
-            totals[SegmentStat.EXPIRATIONS.ordinal()],
-            totals[SegmentStat.REJECTIONS.ordinal()],
-            totals[SegmentStat.MOVES.ordinal()],
-            totals[SegmentStat.ENTRIES.ordinal()],
-            totals[SegmentStat.RING_USED.ordinal()] + indexBytes,
-            allocatedBytes,
-            capacity,
-            backend,
-            totals[SegmentStat.LISTENER_FAILURES.ordinal()],
-            loadSuccesses.sum(),
-            loadFailures.sum(),
-            loadNanos.sum(),
-            adaptive == null ? EvictionMode.SECOND_CHANCE : EvictionMode.ADAPTIVE,
-            totals[SegmentStat.ADMISSION_REJECTIONS.ordinal()],
-            adaptive == null ? 0 : adaptive.sketchBytes(),
-            adaptive == null ? 1.0 : adaptive.windowShare());
+        return counters.snapshot();
     }
 
     /** @return the live entry count (expired entries not yet noticed included). */
@@ -1041,12 +964,7 @@ public final class OffHeapCache implements AutoCloseable
     {
         requireNonNull(file, "file");
         guard.checkCaller();
-        final long start = System.nanoTime();
-        final SnapshotWriter.Outcome outcome = SnapshotWriter.save(segments, capacity,
-            hasher.function() == HashFunction.SIPHASH_1_3 ? SnapshotDescriptor.HASH_SIPHASH_1_3 :
-            SnapshotDescriptor.HASH_FAST_TRUSTED_KEYS, wallClock, file, snapshotChannelHook);
-        return new SnapshotSave(file, outcome.entries(), outcome.expired(), outcome.bytes(),
-            Duration.ofNanos(System.nanoTime() - start), Duration.ofNanos(outcome.maxPauseNanos()));
+        return Snapshots.save(segments, capacity, hasher.function(), wallClock, file, snapshotChannelHook);
     }
 
     /**
@@ -1064,25 +982,7 @@ public final class OffHeapCache implements AutoCloseable
     /** Loads a snapshot into this new cache, for the builder; an absent file loads nothing. */
     SnapshotLoad loadSnapshot(final Path file) throws IOException
     {
-        final long start = System.nanoTime();
-        final long evictionsBefore = stats().evictionCount();
-        SnapshotLoad load;
-        try
-        {
-            final LargeValueRestore restore = large.restoring();
-            final SnapshotReader.Outcome outcome = SnapshotReader.load(file, wallClock, MAX_TTL.toMillis(),
-                (buffer, keyOffset, keyLength, valueOffset, valueLength, ttlMillis, kindBits, chunkCheck) ->
-                restore.restore(key(buffer, keyOffset, keyLength), buffer, keyOffset, valueOffset, valueLength,
-                ttlMillis, kindBits, chunkCheck));
-            final int notStored = restore.finish();
-            load = new SnapshotLoad(file, true, outcome.entries(), outcome.loaded() - notStored, outcome.expired(),
-                outcome.rejected() + notStored, stats().evictionCount() - evictionsBefore, outcome.bytes(),
-                Duration.ofNanos(System.nanoTime() - start));
-        }
-        catch (final NoSuchFileException ex)
-        {
-            load = new SnapshotLoad(file, false, 0, 0, 0, 0, 0, 0, Duration.ofNanos(System.nanoTime() - start));
-        }
+        final SnapshotLoad load = Snapshots.load(this, large, file, wallClock);
         snapshotLoad = load;
         return load;
     }

@@ -455,7 +455,7 @@ class ByteApiFuzzTest
                     final DirectBuffer[] leaked = new DirectBuffer[1];
                     final byte[] read = cache.read(key, view -> {
                         leaked[0] = view;
-                        return OffHeapCache.copyOf(view);
+                        return ByteCompute.copyOf(view);
                     });
                     checkRead(key, read, "read");
                     if (leaked[0] != null)

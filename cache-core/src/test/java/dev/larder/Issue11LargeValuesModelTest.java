@@ -259,7 +259,7 @@ class Issue11LargeValuesModelTest
                     checkRead(k, cache.peek(key));
                     break;
                 case READ:
-                    checkRead(k, cache.read(key, OffHeapCache::copyOf));
+                    checkRead(k, cache.read(key, ByteCompute::copyOf));
                     break;
                 case GET_INTO:
                 {

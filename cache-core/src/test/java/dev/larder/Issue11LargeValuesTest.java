@@ -81,7 +81,7 @@ class Issue11LargeValuesTest
             final MutableDirectBuffer direct = Buffers.wrap(ByteBuffer.allocateDirect(value.length + 1));
             assertEquals(value.length, cache.get(key, direct, 1));
             assertEquals(value[value.length - 1], direct.getByte(value.length));
-            assertArrayEquals(value, cache.read(key, OffHeapCache::copyOf));
+            assertArrayEquals(value, cache.read(key, ByteCompute::copyOf));
             assertTrue(cache.containsKey(key));
             assertEquals(OffHeapCache.NO_EXPIRY, cache.ttlMillis(key));
             final CacheStats stats = cache.stats();

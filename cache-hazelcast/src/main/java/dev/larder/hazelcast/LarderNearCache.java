@@ -2,28 +2,18 @@ package dev.larder.hazelcast;
 
 import static java.util.Objects.requireNonNull;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.LifecycleEvent;
-import com.hazelcast.core.LifecycleListener;
 import com.hazelcast.map.IMap;
 import dev.larder.Cache;
 import dev.larder.OffHeapCache;
 import dev.larder.OffHeapCacheBuilder;
 import dev.larder.codec.Codec;
-import dev.larder.hazelcast.internal.ClientConnections;
 import dev.larder.hazelcast.internal.Invalidations;
 import dev.larder.hazelcast.internal.KeyBytes;
 import dev.larder.hazelcast.internal.NearCacheCodec;
 import dev.larder.hazelcast.internal.Reservation;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -68,7 +58,8 @@ import java.util.function.Consumer;
  *
  * <h2>Threads and closing</h2>
  * All methods are thread-safe; no lock is held while Hazelcast is called. Listener re-registration
- * runs on one daemon thread per near cache. {@link #close()} detaches every listener, frees the
+ * runs on one daemon thread per near cache; the listeners and that thread are in
+ * {@link MapSubscriptions}. {@link #close()} detaches every listener, frees the
  * off-heap memory and leaves the map untouched; calls after it throw
  * {@code IllegalStateException("near cache is closed: map=...")}.
  *
@@ -80,7 +71,6 @@ public final class LarderNearCache<K, V> implements AutoCloseable
     private static final System.Logger LOG = System.getLogger("dev.larder.hazelcast");
     private static final long RESYNC_RETRY_MILLIS = 500;
 
-    private final HazelcastInstance instance;
     private final IMap<K, V> map;
     private final Codec<K> keyCodec;
     private final Cache<K, Object> local;
@@ -97,14 +87,8 @@ public final class LarderNearCache<K, V> implements AutoCloseable
     private volatile long syncedThrough;
     private volatile boolean closed;
 
-    private final Invalidations<K> listener;
-    /** The map listener's registrations: one, two while {@link #resync()} replaces it. */
-    private final Set<UUID> mapRegistrations = ConcurrentHashMap.newKeySet();
-    private volatile UUID partitionLostRegistration;
-    private volatile UUID lifecycleRegistration;
-    private volatile UUID membershipRegistration;
-    private volatile Runnable connectionsDetach;
-    private final ScheduledThreadPoolExecutor resyncer;
+    /** The map listener, the lost-event signals and the re-registration thread. */
+    private final MapSubscriptions<K, V> subscriptions;
 
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -127,13 +111,11 @@ public final class LarderNearCache<K, V> implements AutoCloseable
         final Codec<V> valueCodec,
         final boolean cacheMisses)
     {
-        this.instance = instance;
         this.map = instance.getMap(mapName);
         this.keyCodec = keyCodec;
         this.cacheMisses = cacheMisses;
         this.local = larder.build(keyCodec, new NearCacheCodec<>(valueCodec));
-        this.resyncer = resyncThread(mapName);
-        this.listener = new Invalidations<>(new Invalidations.Sink<K>()
+        final Invalidations<K> listener = new Invalidations<>(new Invalidations.Sink<K>()
         {
             @Override
             public void invalidate(final K key)
@@ -153,15 +135,10 @@ public final class LarderNearCache<K, V> implements AutoCloseable
                 onLostEvents(cause);
             }
         });
+        this.subscriptions = new MapSubscriptions<>(instance, map, listener);
         try
         {
-            // the signals first, so that a connection made while the map listener registers is not missed
-            connectionsDetach = ClientConnections.attach(instance, () -> onLostEvents("client connection changed"));
-            lifecycleRegistration = instance.getLifecycleService().addLifecycleListener(lifecycleListener());
-            membershipRegistration = instance.getCluster().addMembershipListener(membershipListener());
-            partitionLostRegistration = map.addPartitionLostListener(event ->
-                onLostEvents("partition " + event.getPartitionId() + " lost"));
-            mapRegistrations.add(map.addEntryListener(listener, false));
+            subscriptions.attach(this::onLostEvents);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -302,7 +279,7 @@ public final class LarderNearCache<K, V> implements AutoCloseable
                 if (running.epoch == epoch)
                 {
                     coalescedReads.increment();
-                    return join(running);
+                    return running.join();
                 }
                 // made before a clear: what it reads may predate lost events; it will not publish
                 reservations.remove(id, running);
@@ -378,27 +355,6 @@ public final class LarderNearCache<K, V> implements AutoCloseable
         if (stale[0])
         {
             stalePublishesPrevented.increment();
-        }
-    }
-
-    private static Object join(final Reservation reservation)
-    {
-        try
-        {
-            return reservation.result.join();
-        }
-        catch (final CompletionException ex)
-        {
-            final Throwable cause = ex.getCause();
-            if (cause instanceof RuntimeException)
-            {
-                throw (RuntimeException)cause;
-            }
-            if (cause instanceof Error)
-            {
-                throw (Error)cause;
-            }
-            throw ex;
         }
     }
 
@@ -486,14 +442,7 @@ public final class LarderNearCache<K, V> implements AutoCloseable
 
     private void scheduleResync(final long delayMillis)
     {
-        try
-        {
-            resyncer.schedule(this::resync, delayMillis, TimeUnit.MILLISECONDS);
-        }
-        catch (final RuntimeException ex)
-        {
-            // closed meanwhile
-        }
+        subscriptions.schedule(this::resync, delayMillis);
     }
 
     /**
@@ -511,17 +460,11 @@ public final class LarderNearCache<K, V> implements AutoCloseable
         }
         try
         {
-            final Set<UUID> previous = Set.copyOf(mapRegistrations);
-            mapRegistrations.add(map.addEntryListener(listener, false));
-            for (final UUID id : previous)
-            {
-                map.removeEntryListener(id);
-                mapRegistrations.remove(id);
-            }
+            subscriptions.replaceMapListener();
         }
         catch (final RuntimeException ex)
         {
-            if (!closed && LarderNearCacheBuilder.isRunning(instance))
+            if (!closed && subscriptions.instanceRunning())
             {
                 LOG.log(System.Logger.Level.DEBUG, () -> "near cache of map " + map.getName() +
                     ": listener registration failed, retrying: " + ex);
@@ -556,57 +499,6 @@ public final class LarderNearCache<K, V> implements AutoCloseable
         {
             observer.accept(key);
         }
-    }
-
-    private LifecycleListener lifecycleListener()
-    {
-        return event -> {
-            final LifecycleEvent.LifecycleState state = event.getState();
-            switch (state)
-            {
-                case CLIENT_DISCONNECTED:
-                case CLIENT_CONNECTED:
-                case CLIENT_CHANGED_CLUSTER:
-                case MERGING:
-                case MERGED:
-                case MERGE_FAILED:
-                case SHUTTING_DOWN:
-                    onLostEvents("lifecycle " + state);
-                    break;
-                default:
-                    break;
-            }
-        };
-    }
-
-    private MembershipListener membershipListener()
-    {
-        return new MembershipListener()
-        {
-            @Override
-            public void memberAdded(final MembershipEvent event)
-            {
-                onLostEvents("member added: " + event.getMember());
-            }
-
-            @Override
-            public void memberRemoved(final MembershipEvent event)
-            {
-                onLostEvents("member removed: " + event.getMember());
-            }
-        };
-    }
-
-    private static ScheduledThreadPoolExecutor resyncThread(final String mapName)
-    {
-        final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-            final Thread thread = new Thread(task, "larder-near-cache-resync-" + mapName);
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        return executor;
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -648,30 +540,18 @@ public final class LarderNearCache<K, V> implements AutoCloseable
     /** Package-private for tests: the registrations close removes. */
     UUID[] registrations()
     {
-        final Set<UUID> ids = new HashSet<>(mapRegistrations);
-        ids.add(partitionLostRegistration);
-        ids.add(lifecycleRegistration);
-        ids.add(membershipRegistration);
-        return ids.toArray(new UUID[0]);
+        return subscriptions.registrations();
     }
 
     private void closeQuietly()
     {
         closed = true;
-        final Runnable detachConnections = connectionsDetach;
-        if (detachConnections != null)
-        {
-            detachConnections.run();
-        }
-        // no interrupt: a registration in progress completes, and is then removed with the others
-        resyncer.shutdown();
         try
         {
-            awaitResyncer();
+            subscriptions.close();
         }
         finally
         {
-            detach();
             // reservations may still be in the table; under the write lock no publish is running
             publishLock.writeLock().lock();
             try
@@ -682,62 +562,6 @@ public final class LarderNearCache<K, V> implements AutoCloseable
             {
                 publishLock.writeLock().unlock();
             }
-        }
-    }
-
-    private void awaitResyncer()
-    {
-        try
-        {
-            resyncer.awaitTermination(30, TimeUnit.SECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void detach()
-    {
-        if (!LarderNearCacheBuilder.isRunning(instance))
-        {
-            return; // the instance's listeners went with it
-        }
-        for (final UUID id : mapRegistrations)
-        {
-            quietly(() -> map.removeEntryListener(id));
-        }
-        mapRegistrations.clear();
-        quietly(() -> {
-            if (partitionLostRegistration != null)
-            {
-                map.removePartitionLostListener(partitionLostRegistration);
-            }
-        });
-        quietly(() -> {
-            if (lifecycleRegistration != null)
-            {
-                instance.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
-            }
-        });
-        quietly(() -> {
-            if (membershipRegistration != null)
-            {
-                instance.getCluster().removeMembershipListener(membershipRegistration);
-            }
-        });
-    }
-
-    private void quietly(final Runnable action)
-    {
-        try
-        {
-            action.run();
-        }
-        catch (final RuntimeException ex)
-        {
-            LOG.log(System.Logger.Level.DEBUG, () -> "near cache of map " + map.getName() +
-                ": detaching a listener failed: " + ex);
         }
     }
 

@@ -198,11 +198,11 @@ class LarderCacheTest
     @Test
     void expiryDurationsBecomeLarderTimeToLive()
     {
-        assertEquals(Long.MAX_VALUE, LarderCache.ttlOf(Duration.ETERNAL));
-        assertEquals(0, LarderCache.ttlOf(Duration.ZERO));
-        assertEquals(1, LarderCache.ttlOf(new Duration(TimeUnit.MILLISECONDS, 1)));
-        assertEquals(60_000, LarderCache.ttlOf(Duration.ONE_MINUTE));
-        assertEquals(OffHeapCache.MAX_TTL.toMillis(), LarderCache.ttlOf(new Duration(TimeUnit.DAYS, 1_000_000)));
+        assertEquals(Long.MAX_VALUE, ExpiryTtls.ttlOf(Duration.ETERNAL));
+        assertEquals(0, ExpiryTtls.ttlOf(Duration.ZERO));
+        assertEquals(1, ExpiryTtls.ttlOf(new Duration(TimeUnit.MILLISECONDS, 1)));
+        assertEquals(60_000, ExpiryTtls.ttlOf(Duration.ONE_MINUTE));
+        assertEquals(OffHeapCache.MAX_TTL.toMillis(), ExpiryTtls.ttlOf(new Duration(TimeUnit.DAYS, 1_000_000)));
 
         final Cache<Long, String> cache = manager.createCache("expiring", new MutableConfiguration<Long, String>()
             .setTypes(Long.class, String.class)

@@ -1,6 +1,7 @@
 package dev.larder.hazelcast.internal;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * One map read in flight for one key: made before the read, in the near cache's reservation table
@@ -19,5 +20,32 @@ public final class Reservation
     public Reservation(final long epoch)
     {
         this.epoch = epoch;
+    }
+
+    /**
+     * Waits for the read, for a thread that missed the same key meanwhile.
+     *
+     * @return the value read (null: no entry)
+     * @throws RuntimeException the read's failure, as thrown to the reader (an {@code Error} too)
+     */
+    public Object join()
+    {
+        try
+        {
+            return result.join();
+        }
+        catch (final CompletionException ex)
+        {
+            final Throwable cause = ex.getCause();
+            if (cause instanceof RuntimeException)
+            {
+                throw (RuntimeException)cause;
+            }
+            if (cause instanceof Error)
+            {
+                throw (Error)cause;
+            }
+            throw ex;
+        }
     }
 }
