@@ -65,9 +65,12 @@ final class AdaptivePolicy extends EvictionPolicy
     private final PagedRing ring;
     private final AdaptiveShared shared;
     private final long[] counts;
+    private final long[] thresholds;
     private final long[] reads = new long[READ_BUFFER];
     private final boolean[] counted = new boolean[READ_BUFFER];
     private int readCursor;
+    /** Sampled hits not replayed while the shadows are not full; plain, racy: a lost one is harmless. */
+    private long commonHits;
     private int drained;
     private long coin;
     private int movesLeft;
@@ -86,21 +89,29 @@ final class AdaptivePolicy extends EvictionPolicy
         this.ring = ring;
         this.shared = shared;
         this.counts = counts;
+        this.thresholds = shared.thresholds();
         this.coin = shared.coinSeed(System.identityHashCode(this));
     }
 
     /**
      * Hands a hit to the next drain, lock-free: for the sketch when it changed its slot's mark, for
-     * the shadows when its key is sampled; most hits of a hot entry are neither and write nothing.
+     * the shadows when its key is sampled and they are full (before that a hit scores alike in all
+     * of them: a cache its working set fits in feeds them nothing on reads); most hits of a hot
+     * entry are neither and write nothing.
      * The reader that fills the buffer drains it, when the shadows' lock is free: in a run of hits
      * without appends the shadows must still see every sampled hit, or they replay another trace.
      */
     void noteRead(final int tag, final boolean markChanged)
     {
         final long hash = AdaptiveShared.spread(tag);
-        if (markChanged || shared.sampled(hash))
+        final long mix = AdaptiveShared.sampleMix(hash);
+        if (markChanged || mix < thresholds[AdaptiveShared.REPLAY])
         {
             buffer(hash, markChanged);
+        }
+        else if (mix < thresholds[AdaptiveShared.SAMPLE])
+        {
+            commonHits++;
         }
     }
 
@@ -134,7 +145,7 @@ final class AdaptivePolicy extends EvictionPolicy
         super.beforeAppend();
         movesLeft = Math.max(16, ring.entries(WINDOW) + ring.entries(PROBATION) + ring.entries(PROTECTED));
         compactionsLeft = MAX_COMPACTIONS;
-        if (readCursor != drained)
+        if (readCursor != drained || commonHits != 0)
         {
             shared.lock();
             try
@@ -162,6 +173,12 @@ final class AdaptivePolicy extends EvictionPolicy
             shared.accessLocked(reads[i & (READ_BUFFER - 1)], counted[i & (READ_BUFFER - 1)]);
         }
         drained = cursor;
+        final long hits = commonHits;
+        if (hits != 0)
+        {
+            commonHits = 0;
+            shared.commonHitsLocked(hits);
+        }
     }
 
     /** Counts the insertion of a new record: an access the sketch and the shadows see. */

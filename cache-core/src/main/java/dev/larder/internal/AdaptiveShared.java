@@ -27,6 +27,12 @@ public final class AdaptiveShared
     /** The share of a segment's entries the window starts with. */
     static final double INITIAL_WINDOW_SHARE = 0.01;
     private static final long GOLDEN = 0x9E37_79B9_7F4A_7C15L;
+    /** Longs of array before and after the read path's thresholds (two cache lines). */
+    private static final int PAD = 16;
+    /** Index in {@link #thresholds()} of the threshold under which a hit is replayed on the shadows. */
+    static final int REPLAY = PAD;
+    /** Index in {@link #thresholds()} of the threshold under which a key is sampled. */
+    static final int SAMPLE = PAD + 1;
     /** Spins on a taken shadow lock before each yield. */
     private static final int SPINS = 64;
     private static final VarHandle LOCKED;
@@ -47,8 +53,17 @@ public final class AdaptiveShared
     private final WindowShadows shadows;
     private final int segments;
     private final long seed;
-    /** A copy of the shadows' sample threshold, read by every hit; written under the shadows' lock. */
+    /** A copy of the shadows' sample threshold, for insertions and drains; written under the shadows' lock. */
     private long sampleThreshold;
+    /**
+     * The read path's two sample thresholds, at {@link #REPLAY} and {@link #SAMPLE} in an array of
+     * their own so that no write of a drain (the lock, the share) shares a cache line with what
+     * every hit reads. {@link #SAMPLE} is {@link #sampleThreshold}; {@link #REPLAY} is the same
+     * once the shadows are {@link WindowShadows#full() full} and 0 before: until then a sampled hit
+     * is a hit in every shadow, which the reader only counts ({@link WindowShadows#commonHits}), so
+     * a cache its working set fits in replays nothing on reads. Written under the shadows' lock.
+     */
+    private final long[] thresholds = new long[REPLAY + 2 * PAD];
     private volatile double windowShare = INITIAL_WINDOW_SHARE;
     private int shadowCapacity;
     /** True once a segment has reported what it holds ({@link #segmentHolds}). */
@@ -70,7 +85,7 @@ public final class AdaptiveShared
         this.seed = seed;
         this.shadowCapacity = Math.max(1, entries);
         this.shadows = new WindowShadows(shadowCapacity, sketch::frequency, seed);
-        this.sampleThreshold = shadows.sampleThreshold();
+        thresholdsChanged();
     }
 
     /** @return the 64-bit hash the sketch and the shadows use for a record of this tag */
@@ -115,13 +130,56 @@ public final class AdaptiveShared
         return sketch.frequency(hash);
     }
 
-    /**
-     * @return true when accesses of this hash feed the shadows: the shadows' own test, on a copy of
-     *     their threshold in this object, so that the read path reaches it in one step
-     */
+    /** @return true when accesses of this hash feed the shadows: the shadows' own test, on a copy of their threshold */
     boolean sampled(final long hash)
     {
-        return (hash * WindowShadows.SAMPLE_MIX) >>> (Long.SIZE - WindowShadows.SAMPLE_BITS) < sampleThreshold;
+        return sampleMix(hash) < sampleThreshold;
+    }
+
+    /** @return what the shadows compare with their threshold to sample a hash ({@link WindowShadows#sampled}) */
+    static long sampleMix(final long hash)
+    {
+        return (hash * WindowShadows.SAMPLE_MIX) >>> (Long.SIZE - WindowShadows.SAMPLE_BITS);
+    }
+
+    /**
+     * @return the array of the read path's thresholds, at {@link #REPLAY} and {@link #SAMPLE}
+     *     (segments keep it, so that a hit reaches them in one step)
+     */
+    long[] thresholds()
+    {
+        return thresholds;
+    }
+
+    /** Copies the shadows' thresholds after they changed or filled. Under the shadows' lock. */
+    private void thresholdsChanged()
+    {
+        sampleThreshold = shadows.sampleThreshold();
+        thresholds[SAMPLE] = sampleThreshold;
+        thresholds[REPLAY] = shadows.full() ? sampleThreshold : 0;
+    }
+
+    /** Counts hits of sampled keys that the read path did not replay ({@link WindowShadows#commonHits}). Locked. */
+    void commonHitsLocked(final long hits)
+    {
+        feedShadows(0, hits);
+    }
+
+    /**
+     * Publishes what the shadows' last accesses changed: the read path's replay threshold once they
+     * are full, and the window share (written only when it changed, so that its readers keep their copy). Locked.
+     */
+    private void afterShadows()
+    {
+        if (thresholds[REPLAY] == 0 && shadows.full())
+        {
+            thresholdsChanged();
+        }
+        final double share = shadows.windowShare();
+        if (share != windowShare)
+        {
+            windowShare = share;
+        }
     }
 
     /**
@@ -158,24 +216,32 @@ public final class AdaptiveShared
         }
         if (sampled(hash))
         {
-            replay(hash);
+            feedShadows(hash, 0);
         }
     }
 
-    private void replay(final long hash)
+    /** Replays an access of {@code hash} on the shadows, or counts {@code commonHits} hits when that is not 0. Locked. */
+    private void feedShadows(final long hash, final long commonHits)
     {
         try
         {
-            shadows.access(hash);
+            if (commonHits == 0)
+            {
+                shadows.access(hash);
+            }
+            else
+            {
+                shadows.commonHits(commonHits);
+            }
         }
         catch (final RuntimeException ex)
         {
             // the shadows only advise the window's share: a fault in them must never fail a read
             // or a write; they start again, empty, and the share stays where it is
             shadows.rebuild();
-            sampleThreshold = shadows.sampleThreshold();
+            thresholdsChanged();
         }
-        windowShare = shadows.windowShare();
+        afterShadows();
     }
 
     /** @return true when the shadows' lock was free and the caller now holds it */
@@ -229,12 +295,12 @@ public final class AdaptiveShared
                 if (first)
                 {
                     shadows.rebuild(shadowCapacity);
-                    sampleThreshold = shadows.sampleThreshold();
+                    thresholdsChanged();
                 }
                 else
                 {
                     shadows.resize(shadowCapacity);
-                    sampleThreshold = shadows.sampleThreshold();
+                    thresholdsChanged();
                 }
                 windowShare = shadows.windowShare();
             }

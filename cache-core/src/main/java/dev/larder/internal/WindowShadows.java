@@ -107,6 +107,8 @@ final class WindowShadows
     private int followed;
     /** The shadow that led clearly at the last decision, -1 if none. */
     private int pending = -1;
+    /** True once a shadow has had to make room since the last build. */
+    private boolean full;
 
     /**
      * @param capacityEntries the entries the cache holds, at least 1
@@ -165,6 +167,31 @@ final class WindowShadows
                 scores[i]++;
             }
         }
+        counted();
+    }
+
+    /**
+     * Counts {@code hits} hits of sampled keys while the shadows are not {@link #full()}: each is a
+     * hit in every shadow (none has evicted a key yet), so it adds to every score and to the
+     * decision period as a replay would; only the shadows' read marks are not refreshed. The read
+     * path counts these instead of replaying them, so that a cache its working set fits in pays
+     * nothing on reads. Locked.
+     */
+    void commonHits(final long hits)
+    {
+        for (long i = 0; i < hits; i++)
+        {
+            for (int s = 0; s < scores.length; s++)
+            {
+                scores[s]++;
+            }
+            counted();
+        }
+    }
+
+    /** Ends a replayed access: once per decision period, may follow a better shadow, then decays the scores. */
+    private void counted()
+    {
         if (++shadowAccesses < decisionPeriod)
         {
             return;
@@ -200,6 +227,21 @@ final class WindowShadows
     double windowShare()
     {
         return windowShare;
+    }
+
+    /**
+     * @return true once a shadow has had to make room (since they were last built): before that
+     *     every shadow holds every sampled key it was given, so a hit scores alike in all of them
+     */
+    boolean full()
+    {
+        return full;
+    }
+
+    /** @return the decayed hit score of the shadow at {@code shadow} in {@link #FRACTIONS} (for tests) */
+    double score(final int shadow)
+    {
+        return scores[shadow];
     }
 
     /** @return the index in {@link #FRACTIONS} of the followed shadow */
@@ -286,6 +328,7 @@ final class WindowShadows
         Arrays.fill(scores, 0.0);
         shadowAccesses = 0;
         pending = -1;
+        full = false;
         sampleThreshold = (long)Math.ceil(rate * (1L << SAMPLE_BITS));
     }
 
@@ -382,6 +425,7 @@ final class WindowShadows
             }
             while (ringSize[WINDOW] + ringSize[PROBATION] + ringSize[PROTECTED] > capacity)
             {
+                full = true;
                 makeRoom();
             }
             return false;

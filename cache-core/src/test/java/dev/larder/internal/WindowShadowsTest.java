@@ -138,7 +138,8 @@ class WindowShadowsTest
     void decidesAsTheSimulatorsModel()
     {
         assertArrayEquals(new long[] {2000L, 90, 25750L, 1, 32000L, 90}, modelTrace(1000));
-        assertArrayEquals(new long[] {19805L, 90, 62909L, 100, 233759L, 90, 246478L, 1, 324116L, 90}, modelTrace(10_000));
+        assertArrayEquals(new long[] {19805L, 90, 62909L, 100, 233759L, 90, 246478L, 1, 324116L, 90},
+            modelTrace(10_000));
     }
 
     /** Recency and loop phases, alternating, as the model was run; returns the change points. */
@@ -193,6 +194,53 @@ class WindowShadowsTest
         }
         assertTrue(shadows.coinFlips() > 0, "the admission coin was tossed");
         return java.util.Arrays.copyOf(changes, n);
+    }
+
+    @Test
+    void fullOnceAShadowMakesRoom()
+    {
+        final Feed feed = new Feed(CAPACITY, 1);
+        for (long key = 0; key < CAPACITY; key++)
+        {
+            feed.access(key);
+            feed.access(key);
+        }
+        assertFalse(feed.shadows.full(), "every shadow holds the 1,000 keys it was given");
+        feed.access(CAPACITY);
+        assertTrue(feed.shadows.full(), "the 1,001st key makes room");
+        feed.shadows.rebuild();
+        assertFalse(feed.shadows.full(), "rebuilt shadows are empty");
+    }
+
+    /**
+     * Before the shadows fill, the read path only counts the hits of sampled keys: counted, they
+     * must score and decide as replayed ones (every shadow hits), decision period and decay
+     * included.
+     */
+    @Test
+    void commonHitsScoreAsReplayedHitsBeforeTheShadowsFill()
+    {
+        final Feed replayed = new Feed(CAPACITY, 3);
+        final Feed counted = new Feed(CAPACITY, 3);
+        final int keys = CAPACITY / 2;
+        for (long key = 0; key < keys; key++)
+        {
+            replayed.access(key);
+            counted.access(key);
+        }
+        final int hits = 7 * CAPACITY + 13;
+        for (int i = 0; i < hits; i++)
+        {
+            replayed.access(i % keys);
+        }
+        counted.shadows.commonHits(hits);
+        assertFalse(replayed.shadows.full());
+        for (int shadow = 0; shadow < WindowShadows.FRACTIONS.length; shadow++)
+        {
+            assertEquals(replayed.shadows.score(shadow), counted.shadows.score(shadow), "shadow " + shadow);
+            assertTrue(counted.shadows.score(shadow) > keys, "decayed over several decisions, not reset");
+        }
+        assertEquals(replayed.shadows.followed(), counted.shadows.followed());
     }
 
     @Test
