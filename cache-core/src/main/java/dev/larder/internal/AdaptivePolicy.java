@@ -90,7 +90,7 @@ final class AdaptivePolicy extends EvictionPolicy
         this.shared = shared;
         this.counts = counts;
         this.thresholds = shared.thresholds();
-        this.coin = shared.coinSeed(System.identityHashCode(this));
+        this.coin = shared.coinSeed();
     }
 
     /**

@@ -66,6 +66,8 @@ public final class AdaptiveShared
     private final long[] thresholds = new long[REPLAY + 2 * PAD];
     private volatile double windowShare = INITIAL_WINDOW_SHARE;
     private int shadowCapacity;
+    /** Coins seeded so far ({@link #coinSeed}); segments are built by one thread. */
+    private int coins;
     /** True once a segment has reported what it holds ({@link #segmentHolds}). */
     private boolean measured;
     /** 1 while a thread holds the shadows' lock; written through {@link #LOCKED}. */
@@ -312,10 +314,14 @@ public final class AdaptiveShared
         measured = true;
     }
 
-    /** @return a seed for one segment's admission coin (never 0, as xorshift needs) */
-    long coinSeed(final int salt)
+    /**
+     * @return a seed for the next segment's admission coin (never 0, as xorshift needs): from the
+     *     cache's seed and the segment's rank, so that a cache built with a given hash seed makes
+     *     the same decisions on the same accesses, and no two segments toss alike
+     */
+    long coinSeed()
     {
-        final long mixed = (seed + salt) * GOLDEN;
+        final long mixed = (seed + ++coins) * GOLDEN;
         return mixed == 0 ? GOLDEN : mixed;
     }
 
