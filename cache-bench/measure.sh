@@ -60,8 +60,6 @@ HASH_BEFORE=6b4fddd
 # engine 2 (issue 8): where the session started, and the engine just before Segment was split
 ENGINE_START=d8b7a2a
 ENGINE_BEFORE_SPLIT=dc20fd6
-# the last commit before issue 13's policy reached the engine: "before" of measure.sh policy
-POLICY_BEFORE=66b5cef
 
 # Chronicle Map needs these on Java 17; the export also enables Larder's Agrona backend.
 FLAGS=(-Dchronicle.analytics.disable=true -Dagrona.disable.bounds.checks=true
@@ -252,26 +250,33 @@ snapshot() {
 # pre-policy commit, built in a temporary worktree) and against SECOND_CHANCE in the same build;
 # 1 and 2 threads, a cache-resident and a 1M-entry working set, the builds alternated per thread count
 policy() {
-  local dir
+  local dir pin
   dir=$(mktemp -d)
   java -XX:MaxDirectMemorySize=2g -cp "$JAR" dev.larder.bench.PolicyFootprint | tee "$RESULTS/policy-footprint.txt"
-  jar_at "$POLICY_BEFORE" "$dir/before.jar"
+  # ADAPTIVE beside SECOND_CHANCE (the path before the policy) in the same run, two forks each;
+  # one thread runs pinned to one CPU (unpinned, the scheduler moves it between the two and a
+  # fork can run at half speed); POLICY_BEFORE=<commit> adds that commit's build first
   for t in 1 2; do
-    java -jar "$dir/before.jar" 'PeersBenchmark.(get|put|mixed)$' -t "$t" -prof gc -p valueSize=100 \
-      -p workingSet=small,large -p distribution=uniform -p cache=larder -rf json -rff "$RESULTS/policy-before-t$t.json"
-    java -jar "$JAR" 'PeersBenchmark.(get|put|mixed)$' -t "$t" -prof gc -p valueSize=100 \
+    pin=()
+    if [ "$t" = 1 ]; then pin=(taskset -c 1); fi
+    if [ -n "${POLICY_BEFORE:-}" ]; then
+      jar_at "$POLICY_BEFORE" "$dir/before.jar"
+      "${pin[@]}" java -jar "$dir/before.jar" 'PeersBenchmark.(get|put|mixed)$' -t "$t" -f 2 -prof gc \
+        -p valueSize=100 -p workingSet=small,large -p distribution=uniform -p cache=larder \
+        -rf json -rff "$RESULTS/policy-before-t$t.json"
+    fi
+    "${pin[@]}" java -jar "$JAR" 'PeersBenchmark.(get|put|mixed)$' -t "$t" -f 2 -prof gc -p valueSize=100 \
       -p workingSet=small,large -p distribution=uniform -p cache=larder,larder-second-chance \
       -rf json -rff "$RESULTS/policy-after-t$t.json"
+    java -cp "$JAR" dev.larder.bench.JmhTable "$RESULTS"/policy-*-t$t.json
   done
-  java -cp "$JAR" dev.larder.bench.JmhTable "$RESULTS"/policy-before-t1.json "$RESULTS"/policy-after-t1.json
-  java -cp "$JAR" dev.larder.bench.JmhTable "$RESULTS"/policy-before-t2.json "$RESULTS"/policy-after-t2.json
 }
 
 fairget() {
   local extra
   read -r -a extra <<< "${FAIRGET_OPTS:-}"
   for r in 1 2 3; do
-    java -jar "$JAR" FairGetBenchmark -t 1 -prof gc "${extra[@]}" -rf json -rff "$RESULTS/fairget-r$r.json"
+    taskset -c 1 java -jar "$JAR" FairGetBenchmark -t 1 -prof gc "${extra[@]}" -rf json -rff "$RESULTS/fairget-r$r.json"
   done
   java -cp "$JAR" dev.larder.bench.JmhTable "$RESULTS"/fairget-r{1,2,3}.json
 }
