@@ -222,6 +222,13 @@ public final class AdaptiveShared
         }
     }
 
+    /** Counts an access in the sketch, with no lock: racing increments only make a count a little off. */
+    void count(final long hash)
+    {
+        sketch.increment(hash);
+    }
+
+
     /** Replays an access of {@code hash} on the shadows, or counts {@code commonHits} hits when that is not 0. Locked. */
     private void feedShadows(final long hash, final long commonHits)
     {
@@ -252,8 +259,12 @@ public final class AdaptiveShared
         return LOCKED.compareAndSet(this, 0, 1);
     }
 
-    /** Takes the shadows' lock, spinning and then yielding while another thread holds it (briefly: one drain). */
-    void lock()
+    /**
+     * Takes the shadows' lock, spinning and then yielding while another thread holds it (briefly: one drain).
+     *
+     * @return true, so that a caller may write {@code writer ? lock() : tryLock()}
+     */
+    boolean lock()
     {
         int spins = 0;
         while (!tryLock())
@@ -267,6 +278,7 @@ public final class AdaptiveShared
                 Thread.onSpinWait();
             }
         }
+        return true;
     }
 
     /** Releases the shadows' lock. */

@@ -83,6 +83,8 @@ final class WindowShadows
     /** Decisions per turnover of a shadow. */
     static final int DECISIONS_PER_TURNOVER = 4;
     private static final double DECAY = Math.pow(0.5, 1.0 / (HALF_LIFE * DECISIONS_PER_TURNOVER));
+    /** Decision periods of {@link #commonHits} after which scores keep 2^-16 of what they held before. */
+    static final int MOST_COMMON_PERIODS = 16 * HALF_LIFE * DECISIONS_PER_TURNOVER;
 
     private static final int NIL = -1;
     private static final int WINDOW = 0;
@@ -175,17 +177,28 @@ final class WindowShadows
      * hit in every shadow (none has evicted a key yet), so it adds to every score and to the
      * decision period as a replay would; only the shadows' read marks are not refreshed. The read
      * path counts these instead of replaying them, so that a cache its working set fits in pays
-     * nothing on reads. Locked.
+     * nothing on reads. Locked; a period at a time, and beyond {@link #MOST_COMMON_PERIODS} whole
+     * periods (where the scores keep 2^-16 of what they held) the rest of the whole periods is
+     * skipped, so that the count of a long read-only stretch costs a writer microseconds.
      */
     void commonHits(final long hits)
     {
-        for (long i = 0; i < hits; i++)
+        long left = hits;
+        int periods = 0;
+        while (left > 0)
         {
+            final long step = Math.min(left, decisionPeriod - shadowAccesses);
             for (int s = 0; s < scores.length; s++)
             {
-                scores[s]++;
+                scores[s] += step;
             }
+            shadowAccesses += (int)step - 1;
+            left -= step;
             counted();
+            if (shadowAccesses == 0 && ++periods == MOST_COMMON_PERIODS)
+            {
+                left %= decisionPeriod;
+            }
         }
     }
 

@@ -237,10 +237,36 @@ class WindowShadowsTest
         assertFalse(replayed.shadows.full());
         for (int shadow = 0; shadow < WindowShadows.FRACTIONS.length; shadow++)
         {
-            assertEquals(replayed.shadows.score(shadow), counted.shadows.score(shadow), "shadow " + shadow);
+            assertEquals(replayed.shadows.score(shadow), counted.shadows.score(shadow),
+                1e-9 * replayed.shadows.score(shadow), "shadow " + shadow);
             assertTrue(counted.shadows.score(shadow) > keys, "decayed over several decisions, not reset");
         }
         assertEquals(replayed.shadows.followed(), counted.shadows.followed());
+
+        // a read-only stretch far beyond the periods counted one by one ends where a long replay would
+        final Feed longer = new Feed(CAPACITY, 3);
+        for (long key = 0; key < keys; key++)
+        {
+            longer.access(key);
+        }
+        final long many = 1_000_000_007L;
+        longer.shadows.commonHits(many);
+        final double fixedPoint = scoreAfterPeriods(2000, CAPACITY / WindowShadows.DECISIONS_PER_TURNOVER);
+        // within the last partial period's hits of the fixed point (about 17,000)
+        assertEquals(fixedPoint, longer.shadows.score(0), CAPACITY / WindowShadows.DECISIONS_PER_TURNOVER,
+            "converged");
+    }
+
+    /** @return a score after {@code periods} decision periods of {@code period} hits each, from 0 */
+    private static double scoreAfterPeriods(final int periods, final int period)
+    {
+        final double decay = Math.pow(0.5, 1.0 / (WindowShadows.HALF_LIFE * WindowShadows.DECISIONS_PER_TURNOVER));
+        double score = 0;
+        for (int i = 0; i < periods; i++)
+        {
+            score = (score + period) * decay;
+        }
+        return score;
     }
 
     @Test
