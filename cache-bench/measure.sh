@@ -253,7 +253,7 @@ policy() {
   local dir pin
   dir=$(mktemp -d)
   java -XX:MaxDirectMemorySize=2g -cp "$JAR" dev.larder.bench.PolicyFootprint | tee "$RESULTS/policy-footprint.txt"
-  # ADAPTIVE beside SECOND_CHANCE (the path before the policy) in the same run, two forks each;
+  # ADAPTIVE beside SECOND_CHANCE (the path before the policy) in the same run, three forks each;
   # one thread runs pinned to one CPU (unpinned, the scheduler moves it between the two and a
   # fork can run at half speed); POLICY_BEFORE=<commit> adds that commit's build first
   for t in 1 2; do
@@ -261,11 +261,11 @@ policy() {
     if [ "$t" = 1 ]; then pin=(taskset -c 1); fi
     if [ -n "${POLICY_BEFORE:-}" ]; then
       jar_at "$POLICY_BEFORE" "$dir/before.jar"
-      "${pin[@]}" java -jar "$dir/before.jar" 'PeersBenchmark.(get|put|mixed)$' -t "$t" -f 2 -prof gc \
+      "${pin[@]}" java -jar "$dir/before.jar" 'PeersBenchmark.(get|put|mixed)$' -t "$t" -f 3 -prof gc \
         -p valueSize=100 -p workingSet=small,large -p distribution=uniform -p cache=larder \
         -rf json -rff "$RESULTS/policy-before-t$t.json"
     fi
-    "${pin[@]}" java -jar "$JAR" 'PeersBenchmark.(get|put|mixed)$' -t "$t" -f 2 -prof gc -p valueSize=100 \
+    "${pin[@]}" java -jar "$JAR" 'PeersBenchmark.(get|put|mixed)$' -t "$t" -f 3 -prof gc -p valueSize=100 \
       -p workingSet=small,large -p distribution=uniform -p cache=larder,larder-second-chance \
       -rf json -rff "$RESULTS/policy-after-t$t.json"
     java -cp "$JAR" dev.larder.bench.JmhTable "$RESULTS"/policy-*-t$t.json
