@@ -268,8 +268,11 @@ policy() {
     "${pin[@]}" java -jar "$JAR" 'PeersBenchmark.(get|put|mixed)$' -t "$t" -f 3 -prof gc -p valueSize=100 \
       -p workingSet=small,large -p distribution=uniform -p cache=larder,larder-second-chance \
       -rf json -rff "$RESULTS/policy-after-t$t.json"
-    java -cp "$JAR" dev.larder.bench.JmhTable "$RESULTS"/policy-*-t$t.json
   done
+  if [ -n "${POLICY_BEFORE:-}" ]; then
+    java -cp "$JAR" dev.larder.bench.JmhTable "$RESULTS"/policy-before-t{1,2}.json
+  fi
+  java -cp "$JAR" dev.larder.bench.PolicyTable "$RESULTS"/policy-after-t{1,2}.json
 }
 
 fairget() {

@@ -74,6 +74,8 @@ final class AdaptivePolicy extends EvictionPolicy
     private int readCursor;
     /** Sampled hits not replayed while the shadows are not full; plain, racy: a lost one is harmless. */
     private long commonHits;
+    /** Sketch counts not yet reported to the sketch's aging ({@link #added}). */
+    private int additions;
     private int drained;
     private long coin;
     private int movesLeft;
@@ -176,7 +178,7 @@ final class AdaptivePolicy extends EvictionPolicy
             {
                 for (int i = first; i != cursor; i++)
                 {
-                    shared.accessLocked(reads[i & (READ_BUFFER - 1)], counted[i & (READ_BUFFER - 1)]);
+                    added(shared.accessLocked(reads[i & (READ_BUFFER - 1)], counted[i & (READ_BUFFER - 1)]));
                 }
                 final long hits = commonHits;
                 if (hits != 0)
@@ -195,8 +197,22 @@ final class AdaptivePolicy extends EvictionPolicy
         {
             if (counted[i & (READ_BUFFER - 1)])
             {
-                shared.count(reads[i & (READ_BUFFER - 1)]);
+                added(shared.count(reads[i & (READ_BUFFER - 1)]));
             }
+        }
+    }
+
+    /**
+     * Reports a sketch count that grew toward the sketch's aging, in batches
+     * ({@link AdaptiveShared#ADDITION_BATCH}); plain and racy between a writer and a draining
+     * reader, which at worst ages the sketch a few counts late.
+     */
+    private void added(final boolean grew)
+    {
+        if (grew && ++additions >= thresholds[AdaptiveShared.ADDITION_BATCH])
+        {
+            shared.added(additions);
+            additions = 0;
         }
     }
 
@@ -205,7 +221,7 @@ final class AdaptivePolicy extends EvictionPolicy
     {
         if (!chunk)
         {
-            shared.access(AdaptiveShared.spread(tag), true);
+            added(shared.access(AdaptiveShared.spread(tag), true));
         }
     }
 

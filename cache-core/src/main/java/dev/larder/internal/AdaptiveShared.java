@@ -14,13 +14,14 @@ import java.lang.invoke.VarHandle;
  * nobody can choose keys that share counters or sampling (issue 14).
  *
  * <h2>Concurrency</h2>
- * Segments call in under their own locks. The sketch is one table for the whole cache (as
- * Caffeine's): increments from two segments at once may lose one of them, and a halving may race
- * an increment; both only make a count a little off, and every access stays inside the table. The
- * shadows run under their own lock ({@link #lock}, a flag set by compare-and-set, so taking it
- * allocates nothing), which only the accesses of sampled keys and the drains of the segments' read
- * buffers take: a writer waits for it, a lock-free reader only tries it ({@link #tryLock}) and
- * leaves its buffer to the next drain when it is taken.
+ * Segments call in under their own locks, and readers draining a full buffer under none. The
+ * sketch is one table for the whole cache (as Caffeine's): increments from two threads at once
+ * may lose one of them, and a halving may race an increment; both only make a count a little off,
+ * and every access stays inside the table ({@link #count} takes no lock). The shadows run under
+ * their own lock ({@link #lock}, a flag set by compare-and-set, so taking it allocates nothing),
+ * which only the insertions of sampled keys and the drains that hold a sampled hit (or a batch of
+ * common hits) take: a writer waits for it, a lock-free reader only tries it ({@link #tryLock})
+ * and counts its buffer in the sketch alone when it is taken.
  */
 public final class AdaptiveShared
 {
@@ -33,6 +34,12 @@ public final class AdaptiveShared
     static final int REPLAY = PAD;
     /** Index in {@link #thresholds()} of the threshold under which a key is sampled. */
     static final int SAMPLE = PAD + 1;
+    /**
+     * Index in {@link #thresholds()} of the sketch counts a segment reports at once ({@link #added}):
+     * 1 to 64, at most a 1024th of the sketch's aging sample over all segments, so that aging is late
+     * by less than 0.1%.
+     */
+    static final int ADDITION_BATCH = PAD + 2;
     /** Spins on a taken shadow lock before each yield. */
     private static final int SPINS = 64;
     private static final VarHandle LOCKED;
@@ -153,11 +160,17 @@ public final class AdaptiveShared
         return thresholds;
     }
 
+    private long additionBatch()
+    {
+        return Math.max(1, Math.min(64, sketch.sampleSize() / (1024L * segments)));
+    }
+
     /** Copies the shadows' thresholds after they changed or filled. Under the shadows' lock. */
     private void thresholdsChanged()
     {
         sampleThreshold = shadows.sampleThreshold();
         thresholds[SAMPLE] = sampleThreshold;
+        thresholds[ADDITION_BATCH] = additionBatch();
         thresholds[REPLAY] = shadows.full() ? sampleThreshold : 0;
     }
 
@@ -187,21 +200,19 @@ public final class AdaptiveShared
     /**
      * Counts one access of a key: in the sketch when {@code count}, and in the shadows when it is
      * sampled (taking their lock).
+     *
+     * @return true when a sketch counter grew: the caller reports it ({@link #added})
      */
-    void access(final long hash, final boolean count)
+    boolean access(final long hash, final boolean count)
     {
         if (!sampled(hash))
         {
-            if (count)
-            {
-                sketch.increment(hash);
-            }
-            return;
+            return count && sketch.add(hash);
         }
         lock();
         try
         {
-            accessLocked(hash, count);
+            return accessLocked(hash, count);
         }
         finally
         {
@@ -210,22 +221,34 @@ public final class AdaptiveShared
     }
 
     /** {@link #access} for a caller that holds the shadows' lock. */
-    void accessLocked(final long hash, final boolean count)
+    boolean accessLocked(final long hash, final boolean count)
     {
-        if (count)
-        {
-            sketch.increment(hash);
-        }
+        final boolean added = count && sketch.add(hash);
         if (sampled(hash))
         {
             feedShadows(hash, 0);
         }
+        return added;
     }
 
-    /** Counts an access in the sketch, with no lock: racing increments only make a count a little off. */
-    void count(final long hash)
+    /**
+     * Counts an access in the sketch, with no lock: racing increments only make a count a little off.
+     *
+     * @return true when a counter grew: the caller reports it ({@link #added})
+     */
+    boolean count(final long hash)
     {
-        sketch.increment(hash);
+        return sketch.add(hash);
+    }
+
+    /**
+     * Reports sketch counts that grew toward the sketch's next aging; segments report in batches of
+     * {@link #thresholds()}[{@link #ADDITION_BATCH}], so that threads counting at once seldom write
+     * the one field they share.
+     */
+    void added(final int count)
+    {
+        sketch.added(count);
     }
 
 
@@ -298,6 +321,7 @@ public final class AdaptiveShared
     {
         final long total = Math.min(Integer.MAX_VALUE, (long)holds * segments);
         sketch.sampleFor((int)total);
+        thresholds[ADDITION_BATCH] = additionBatch();
         final boolean first = !measured && total != shadowCapacity;
         if (first || total > shadowCapacity * 5L / 4 || total < shadowCapacity * 3L / 4)
         {

@@ -105,6 +105,21 @@ final class FrequencySketch
     /** Counts one sighting of the key with this hash; halves all counts every 10 × entries counted ones. Locked. */
     void increment(final long hash)
     {
+        if (add(hash))
+        {
+            added(1);
+        }
+    }
+
+    /**
+     * Counts one sighting of the key with this hash, leaving the count toward the next aging to the
+     * caller ({@link #added}): the engine's segments report theirs in batches, so that threads
+     * counting at once do not all write one shared field.
+     *
+     * @return true when a counter grew (a sighting that counts toward aging)
+     */
+    boolean add(final long hash)
+    {
         final int block = SketchDescriptor.blockOffset(hash, blockMask);
         boolean added = false;
         for (int i = 0; i < COUNTERS_PER_KEY; i++)
@@ -118,7 +133,14 @@ final class FrequencySketch
                 added = true;
             }
         }
-        if (added && ++additions >= sampleSize)
+        return added;
+    }
+
+    /** Counts {@code count} sightings that {@link #add} counted; halves all counts when they reach the sample. */
+    void added(final int count)
+    {
+        additions += count;
+        if (additions >= sampleSize)
         {
             age();
         }

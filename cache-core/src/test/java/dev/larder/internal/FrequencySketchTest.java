@@ -175,6 +175,27 @@ class FrequencySketchTest
         }
     }
 
+    /** The engine's segments count with {@code add} and report in batches with {@code added}. */
+    @Test
+    void addLeavesAgingToTheBatchesReported()
+    {
+        final FrequencySketch sketch = sketch(64);
+        final long hash = 0x1234_5678_9ABC_DEF0L;
+        int grew = 0;
+        for (int i = 0; i < 20; i++)
+        {
+            grew += sketch.add(hash) ? 1 : 0;
+        }
+        assertEquals(15, grew, "an add grows a counter until it saturates at 15");
+        assertEquals(15, sketch.frequency(hash));
+        assertEquals(0, sketch.additions(), "add alone counts nothing toward aging");
+        sketch.added(sketch.sampleSize() - 1);
+        assertEquals(15, sketch.frequency(hash), "one short of the sample: no aging");
+        sketch.added(1);
+        assertEquals(7, sketch.frequency(hash), "the batch that reaches the sample halves the counts");
+        assertEquals(sketch.sampleSize() / 2, sketch.additions(), "and the additions");
+    }
+
     @Test
     void clearForgetsEveryCount()
     {
