@@ -35,7 +35,8 @@ public final class PolicyTable
     private static final Pattern WORKING_SET = Pattern.compile("\"workingSet\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern SCORE = Pattern.compile("(?s)\"primaryMetric\"\\s*:\\s*\\{\\s*\"score\"\\s*:\\s*" +
         "([-0-9.eE]+)\\s*,\\s*\"scoreError\"\\s*:\\s*([-0-9.eE]+|\"NaN\")");
-    private static final Pattern RAW = Pattern.compile("(?s)\"primaryMetric\".*?\"rawData\"\\s*:\\s*\\[(.*?)\\]\\s*\\]");
+    private static final Pattern RAW =
+        Pattern.compile("(?s)\"primaryMetric\".*?\"rawData\"\\s*:\\s*\\[(.*?)\\]\\s*\\]");
     private static final Pattern ALLOC = Pattern.compile(
         "(?s)\"gc.alloc.rate.norm\"\\s*:\\s*\\{\\s*\"score\"\\s*:\\s*([-0-9.eE]+)");
 
@@ -60,8 +61,9 @@ public final class PolicyTable
         {
             read(Paths.get(arg), rows);
         }
-        System.out.println("| op | working set | threads | ADAPTIVE ops/s | SECOND_CHANCE ops/s | ADAPTIVE / SECOND_CHANCE " +
-            "(means) | forks: ADAPTIVE | forks: SECOND_CHANCE | best fork / best fork | ADAPTIVE B/op |");
+        System.out.println("| op | working set | threads | ADAPTIVE ops/s | SECOND_CHANCE ops/s | " +
+            "ADAPTIVE / SECOND_CHANCE (means) | forks: ADAPTIVE | forks: SECOND_CHANCE | best fork / best fork | " +
+            "ADAPTIVE B/op |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (final Map.Entry<String, Map<String, Run>> row : rows.entrySet())
         {
@@ -116,8 +118,9 @@ public final class PolicyTable
             final String alloc = first(ALLOC, block);
             final String key = op + " | " + first(WORKING_SET, block) + " | " + first(THREADS, block);
             rows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(first(CACHE, block),
-                new Run(Double.parseDouble(score.group(1)), error.contains("NaN") ? Double.NaN : Double.parseDouble(error),
-                    forks, alloc == null ? Double.NaN : Double.parseDouble(alloc)));
+                new Run(Double.parseDouble(score.group(1)),
+                    error.contains("NaN") ? Double.NaN : Double.parseDouble(error), forks,
+                    alloc == null ? Double.NaN : Double.parseDouble(alloc)));
         }
     }
 

@@ -251,8 +251,10 @@ public final class AdaptiveShared
         sketch.added(count);
     }
 
-
-    /** Replays an access of {@code hash} on the shadows, or counts {@code commonHits} hits when that is not 0. Locked. */
+    /**
+     * Replays an access of {@code hash} on the shadows, or counts {@code commonHits} hits when that
+     * is not 0. Locked.
+     */
     private void feedShadows(final long hash, final long commonHits)
     {
         try

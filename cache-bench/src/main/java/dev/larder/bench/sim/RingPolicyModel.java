@@ -133,7 +133,8 @@ public final class RingPolicyModel implements Policy
         {
             return new Config(segments, initialWindow, adaptation, shadowFractions, shadowMaxEntries, shadowHalfLife,
                 shadowDecisions, shadowConfidence, climbSample, stepPercent, stepDecay, restartThreshold,
-                sketchWordsPerEntry, sketchSampleFactor, doorkeeper, countEveryRead, mainKeepAge, protectedShare, hashDosThreshold, newSeed);
+                sketchWordsPerEntry, sketchSampleFactor, doorkeeper, countEveryRead, mainKeepAge, protectedShare,
+                hashDosThreshold, newSeed);
         }
     }
 
