@@ -186,7 +186,7 @@ largevalues() {
 }
 
 hitrate() {
-  java -cp "$JAR" dev.larder.bench.sim.HitRateSimulator --out "$RESULTS" --charts docs/charts
+  java -cp "$JAR" dev.larder.bench.sim.HitRateSimulator --out "$RESULTS" --charts docs/charts --seeds 8
 }
 
 gc() {
@@ -301,7 +301,7 @@ ci() {
     -rf json -rff "$out/token-largevalues.json"
   java -XX:MaxDirectMemorySize=256m -cp "$JAR" dev.larder.bench.LargeValueOverhead 67108864 65536 1048576 \
     > "$out/largevalues-overhead.json"
-  java -cp "$JAR" dev.larder.bench.sim.HitRateSimulator --traces cs,zipf --sizes 250,500 --out "$out" --charts "$out"
+  java -cp "$JAR" dev.larder.bench.sim.HitRateSimulator --traces cs,zipf --sizes 250,500 --seeds 2 --out "$out" --charts "$out"
   java -jar "$JAR" NearCacheBenchmark -f 1 -wi 0 -i 1 -r 100ms -rf json -rff "$out/token-scaleout.json"
   for nc in "${NEAR_CACHES[@]}"; do
     java -Xmx1g -XX:MaxDirectMemorySize=512m -Dnearcache.gc.memberHeap=512m "${FLAGS[@]}" -cp "$JAR" \

@@ -30,7 +30,12 @@ import dev.larder.RemovalCause;
  * </ul>
  * Finding the victim promotes probation heads that were read to protected, and keeps protected
  * within {@link #PROTECTED_SHARE} of the main region: its overflow goes round again when read in
- * the last {@link #KEEP_AGE} epochs, or back to probation. Each move is a copy to a queue's tail
+ * the last {@link #KEEP_AGE} epochs, or back to probation. While the main region holds more than
+ * its share, because the window's share grew, a probation head that was read moves to the window
+ * instead, read mark and all: the growing window takes in what main's readers still use, where
+ * otherwise main would be evicted in its queue order as new records arrive (the zigzag trace at
+ * 1,000 entries lost a whole sweep to that when the cache turned to a 100% window). Caffeine's
+ * climber moves entries from main into a growing window for the same reason. Each move is a copy to a queue's tail
  * that consumes a read mark, so moves cost no more than reads, amortised; a step makes at most
  * about as many moves as the segment holds entries, after which the head it reached is taken as it
  * is (readers that keep marking entries cannot keep a step going).
@@ -396,6 +401,18 @@ final class AdaptivePolicy extends EvictionPolicy
             final int length = Entries.recordLength(Entries.recordWord(ring.memory(), position));
             final int slot = index.slotOf(position);
             final long slotValue = index.slotValue(slot);
+            if (IndexDescriptor.isReferenced(slotValue) && movesLeft > 0 &&
+                ring.entries(PROBATION) + ring.entries(PROTECTED) > full - windowTarget &&
+                ring.canMove(WINDOW, length) && !expiry.isExpired(Entries.expireAt(ring.memory(), position)))
+            {
+                // the main region is over its share (the window's grew): a record read there
+                // joins the window with its mark, rather than the protected queue
+                final int moved = ring.moveHead(PROBATION, WINDOW, length);
+                index.setSlotValue(slot, IndexDescriptor.moved(slotValue, moved));
+                counts[SegmentStat.MOVES.ordinal()]++;
+                movesLeft--;
+                continue;
+            }
             if (!IndexDescriptor.isReferenced(slotValue) || movesLeft <= 0 || !ring.canMove(PROTECTED, length) ||
                 expiry.isExpired(Entries.expireAt(ring.memory(), position)))
             {

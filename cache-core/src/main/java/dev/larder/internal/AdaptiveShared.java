@@ -369,6 +369,21 @@ public final class AdaptiveShared
         return sketch.bytes();
     }
 
+    /** Makes the cache follow the shadow at {@code shadow} from now on ({@link WindowShadows#follow}; for tests). */
+    void follow(final int shadow)
+    {
+        lock();
+        try
+        {
+            shadows.follow(shadow);
+            windowShare = shadows.windowShare();
+        }
+        finally
+        {
+            unlock();
+        }
+    }
+
     /** @return heap bytes of the shadows (bounded: at most 4,096 sampled entries per shadow) */
     long shadowBytes()
     {

@@ -30,7 +30,11 @@ import java.util.Arrays;
  * Four times per turnover of a shadow ({@code max(16, shadowCapacity / 4)} sampled accesses) the
  * best-scoring shadow is compared with the followed one: when it leads by more than 2 standard
  * deviations (Poisson: 2 × sqrt of the two scores' sum) at two decisions in a row, the cache
- * follows it. Then every score is multiplied by 2^(-1/48) (a half-life of 12 turnovers). Deciding
+ * follows it. For the first three turnovers after the shadows fill, the lead must hold at four
+ * decisions in a row, a whole turnover: young scores hold less than a turnover of history, and a
+ * share that leads for half a turnover there is often a warm-up transient (cs and multi1 at 1,000
+ * entries: some hash seeds followed a 60% window for it and lost 5 to 9 points). After each
+ * decision every score is multiplied by 2^(-1/48) (a half-life of 12 turnovers). Deciding
  * once per turnover, as Caffeine's climber samples, followed a switch of phase 8 turnovers late
  * (the phases trace at 4,000 entries: -4.8 points against LRU, -2.5 with four decisions); a shorter
  * half-life follows zigzags back and forth (-3 to -12 points on zigzag).
@@ -68,8 +72,14 @@ final class WindowShadows
     static final long SAMPLE_MIX = 0x9E37_79B9_7F4A_7C15L;
     /** Half-life of the scores, in turnovers of a shadow (shadow-capacity sampled accesses). */
     static final int HALF_LIFE = 12;
-    /** Lead, in standard deviations, that a shadow needs at two decisions in a row. */
+    /** Lead, in standard deviations, that a shadow needs at {@link #CONFIRMATIONS} decisions in a row. */
     static final double CONFIDENCE = 2.0;
+    /** Decisions in a row at which a shadow must lead clearly before the cache follows it. */
+    static final int CONFIRMATIONS = 2;
+    /** Turnovers of a shadow, from when the shadows fill, during which a lead needs {@link #YOUNG_CONFIRMATIONS}. */
+    static final int YOUNG_TURNOVERS = 3;
+    /** Decisions in a row a lead needs while the shadows are young: a whole turnover. */
+    static final int YOUNG_CONFIRMATIONS = 4;
     /** Fewest sampled accesses between two decisions. */
     static final int MIN_PERIOD = 16;
     /** Change of capacity, as a share of the current one, that {@link #resize} ignores. */
@@ -111,6 +121,10 @@ final class WindowShadows
     private int pending = -1;
     /** True once a shadow has had to make room since the last build. */
     private boolean full;
+    /** Clear leads of {@link #pending} at the decisions in a row so far. */
+    private int pendingRuns;
+    /** Sampled accesses counted since the shadows became full, up to {@link #YOUNG_TURNOVERS} turnovers. */
+    private long fullAccesses;
 
     /**
      * @param capacityEntries the entries the cache holds, at least 1
@@ -205,6 +219,10 @@ final class WindowShadows
     /** Ends a replayed access: once per decision period, may follow a better shadow, then decays the scores. */
     private void counted()
     {
+        if (full && settling())
+        {
+            fullAccesses++;
+        }
         if (++shadowAccesses < decisionPeriod)
         {
             return;
@@ -220,20 +238,46 @@ final class WindowShadows
         }
         final double lead = scores[best] - scores[followed];
         final boolean clear = lead > CONFIDENCE * Math.sqrt(scores[best] + scores[followed]);
+        final int needed = settling() ? YOUNG_CONFIRMATIONS : CONFIRMATIONS;
         if (clear && best == pending)
         {
-            followed = best;
-            windowShare = FRACTIONS[followed];
-            pending = -1;
+            pendingRuns++;
         }
         else
         {
             pending = clear ? best : -1;
+            pendingRuns = clear ? 1 : 0;
+        }
+        if (clear && pendingRuns >= needed)
+        {
+            followed = best;
+            windowShare = FRACTIONS[followed];
+            pending = -1;
+            pendingRuns = 0;
         }
         for (int i = 0; i < scores.length; i++)
         {
             scores[i] *= DECAY;
         }
+    }
+
+    /**
+     * Follows the shadow at {@code shadow} in {@link #FRACTIONS} and forgets every score, as if the
+     * shadows had just decided for it (for tests: a share change at a chosen moment). Locked.
+     */
+    void follow(final int shadow)
+    {
+        followed = java.util.Objects.checkIndex(shadow, FRACTIONS.length);
+        windowShare = FRACTIONS[followed];
+        Arrays.fill(scores, 0.0);
+        pending = -1;
+        pendingRuns = 0;
+    }
+
+    /** @return true until the shadows have been full for {@link #YOUNG_TURNOVERS} turnovers */
+    boolean settling()
+    {
+        return fullAccesses < (long)YOUNG_TURNOVERS * shadowCapacity;
     }
 
     /** @return the window share of the followed shadow, the share the cache should use; starts at 0.01 */
@@ -341,6 +385,8 @@ final class WindowShadows
         Arrays.fill(scores, 0.0);
         shadowAccesses = 0;
         pending = -1;
+        pendingRuns = 0;
+        fullAccesses = 0;
         full = false;
         sampleThreshold = (long)Math.ceil(rate * (1L << SAMPLE_BITS));
     }

@@ -137,8 +137,8 @@ class WindowShadowsTest
     @Test
     void decidesAsTheSimulatorsModel()
     {
-        assertArrayEquals(new long[] {2000L, 90, 25750L, 1, 32000L, 90}, modelTrace(1000));
-        assertArrayEquals(new long[] {19805L, 90, 62909L, 100, 233759L, 90, 246478L, 1, 324116L, 90},
+        assertArrayEquals(new long[] {2500L, 90, 25750L, 1, 32000L, 90}, modelTrace(1000));
+        assertArrayEquals(new long[] {24835L, 90, 62909L, 100, 233759L, 90, 246478L, 1, 324116L, 90},
             modelTrace(10_000));
     }
 
@@ -210,6 +210,51 @@ class WindowShadowsTest
         assertTrue(feed.shadows.full(), "the 1,001st key makes room");
         feed.shadows.rebuild();
         assertFalse(feed.shadows.full(), "rebuilt shadows are empty");
+    }
+
+    /**
+     * For three turnovers after the shadows fill, a lead must hold at four decisions in a row (a
+     * whole turnover) before the cache follows it; after that, at two. A recency stream from the
+     * first access has the large windows clearly ahead from the fill on, so the first change comes
+     * exactly when the settling rule allows it, and a later phase change is followed two periods
+     * after the lead shows.
+     */
+    @Test
+    void aLeadInTheFirstTurnoversAfterTheFillMustHoldAWholeTurnover()
+    {
+        final Feed feed = new Feed(CAPACITY, 1);
+        final int period = CAPACITY / WindowShadows.DECISIONS_PER_TURNOVER;
+        long accesses = 0;
+        long filledAt = -1;
+        long firstChange = -1;
+        final int distance = CAPACITY * 40 / 100;
+        for (long step = 0; firstChange < 0; step++)
+        {
+            for (int k = 0; k < (step >= distance ? 2 : 1); k++)
+            {
+                feed.access(k == 0 ? step : step - distance);
+                accesses++;
+                if (filledAt < 0 && feed.shadows.full())
+                {
+                    filledAt = accesses;
+                    assertTrue(feed.shadows.settling(), "settling from the fill on");
+                }
+                if (feed.shadows.windowShare() != 0.01)
+                {
+                    firstChange = accesses;
+                }
+            }
+        }
+        assertTrue(firstChange - filledAt >= (long)WindowShadows.YOUNG_CONFIRMATIONS * period - period,
+            "four decisions in a row: filled at " + filledAt + ", followed at " + firstChange);
+        assertTrue(firstChange - filledAt <= (long)(WindowShadows.YOUNG_CONFIRMATIONS + 1) * period,
+            "a lead clear from the fill is followed at the fourth decision: filled at " + filledAt +
+            ", followed at " + firstChange);
+        for (long i = 0; i < (long)WindowShadows.YOUNG_TURNOVERS * CAPACITY; i++)
+        {
+            feed.access((1L << 41) + i % (CAPACITY + CAPACITY / 2));
+        }
+        assertFalse(feed.shadows.settling(), "settled after three turnovers of sampled accesses");
     }
 
     /**

@@ -21,7 +21,7 @@ import java.util.Map;
  * mvn -B -q -DskipTests package -pl cache-bench -am
  * java -cp cache-bench/target/benchmarks.jar dev.larder.bench.sim.HitRateSimulator \
  *     [--traces all|name,name] [--sizes 100,250,500,1000,2000,4000] [--out cache-bench/results] [--charts docs/charts]
- *     [--policies all|name,name] [--csv hitrate.csv] [--next-seed 1]
+ *     [--policies all|name,name] [--csv hitrate.csv] [--seeds 1]
  * </pre>
  *
  * Traces: the bundled LIRS traces (see {@code src/main/resources/traces/README.md}) and the synthetic
@@ -29,8 +29,19 @@ import java.util.Map;
  * over a hot set ({@code scan-synthetic}), and the workload kinds the files lack: database
  * ({@code oltp}), search ({@code search}), web ({@code web}), recommendation ({@code recommendation})
  * and phases that switch between recency and frequency ({@code phases}). A file can be replayed
- * with {@code --file path --format lirs|bin32|bin64}. Policies: {@link Policies#NAMES};
- * {@code --next-seed} sets {@code larder-next}'s hash key and admission coin. With larder-next, LRU
+ * with {@code --file path --format lirs|bin32|bin64}. Policies: {@link Policies#NAMES}.
+ *
+ * <h2>Seeds</h2>
+ * A Larder cache draws its hash key at random unless the builder sets one, and the key decides
+ * which keys share sketch counters. So its hit rate on a trace is a spread, not one figure (cs at
+ * 1,000 entries: 48.3% to 58.3% over the seeds 1 to 8). Caffeine hashes {@code Long.hashCode} with
+ * fixed constants: one run of it is one draw of the same spread, made once for all users. With
+ * {@code --seeds n} the policies that hash replay every cell n times: run s seeds Larder and
+ * {@code larder-next} with s, and relabels the trace's keys for every policy with a bijection of
+ * its own ({@link #relabel}; run 1 keeps them), so that Caffeine's sketch sees other collisions
+ * too. Relabelling changes no access pattern: the policies of {@link Policies#DETERMINISTIC} do
+ * not depend on it and replay once. The CSV gives each cell's mean with its lowest and highest
+ * run; {@code measure.sh hitrate} uses 8 seeds. With larder-next, LRU
  * and Caffeine in the run, the summary also prints larder-next minus the better of LRU and
  * Caffeine per trace and size, and the worst cells (issue 13's goal: at least -1 point).
  */
@@ -40,8 +51,15 @@ public final class HitRateSimulator
     {
     }
 
-    /** One result row. */
-    record Row(String trace, int size, String policy, double hitRate, long held)
+    /**
+     * One result row.
+     *
+     * @param hitRate the mean over the runs
+     * @param min     the lowest run's hit rate
+     * @param max     the highest run's hit rate
+     * @param runs    the runs: the seeds 1 to {@code runs} for a seeded policy
+     */
+    record Row(String trace, int size, String policy, double hitRate, long held, double min, double max, int runs)
     {
     }
 
@@ -60,7 +78,11 @@ public final class HitRateSimulator
         final Path charts = Paths.get(options.getOrDefault("charts", "docs/charts"));
         final int[] sizes = parseSizes(options.getOrDefault("sizes", "100,250,500,1000,2000,4000"));
         final Map<String, long[]> traces = traces(options);
-        final long nextSeed = Long.parseLong(options.getOrDefault("next-seed", "1"));
+        final int seeds = Integer.parseInt(options.getOrDefault("seeds", "1"));
+        if (seeds < 1)
+        {
+            throw new IllegalArgumentException("seeds must be at least 1: seeds=" + seeds);
+        }
         final List<String> policies = "all".equals(options.getOrDefault("policies", "all")) ? Policies.NAMES :
             List.of(options.get("policies").split(","));
 
@@ -76,20 +98,8 @@ public final class HitRateSimulator
                 }
                 for (final String policyName : policies)
                 {
-                    try (Policy policy = Policies.create(policyName, size, nextSeed))
-                    {
-                        long hits = 0;
-                        for (final long key : trace.getValue())
-                        {
-                            if (policy.access(key))
-                            {
-                                hits++;
-                            }
-                        }
-                        final long held = policy instanceof Policies.Larder ? ((Policies.Larder)policy).held() : size;
-                        rows.add(new Row(trace.getKey(), size, policyName, (double)hits / trace.getValue().length,
-                            held));
-                    }
+                    rows.add(replay(trace.getKey(), trace.getValue(), size, policyName,
+                        Policies.DETERMINISTIC.contains(policyName) ? 1 : seeds));
                 }
             }
             System.out.printf(Locale.ROOT, "%-15s %,9d accesses %,7d keys%n", trace.getKey(), trace.getValue().length,
@@ -100,11 +110,11 @@ public final class HitRateSimulator
         final Path csv = out.resolve(options.getOrDefault("csv", "hitrate.csv"));
         try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8)))
         {
-            writer.println("trace,size,policy,hitRate,held");
+            writer.println("trace,size,policy,hitRate,held,min,max,runs");
             for (final Row row : rows)
             {
-                writer.printf(Locale.ROOT, "%s,%d,%s,%.6f,%d%n", row.trace(), row.size(), row.policy(), row.hitRate(),
-                    row.held());
+                writer.printf(Locale.ROOT, "%s,%d,%s,%.6f,%d,%.6f,%.6f,%d%n", row.trace(), row.size(), row.policy(),
+                    row.hitRate(), row.held(), row.min(), row.max(), row.runs());
             }
         }
         Files.createDirectories(charts);
@@ -122,6 +132,49 @@ public final class HitRateSimulator
             reportNext(rows, traces.keySet());
         }
         System.out.println("wrote " + csv + " and charts in " + charts);
+    }
+
+    /** Replays {@code keys} on {@code runs} caches of the policy, seeded 1 to {@code runs}; one row of their mean. */
+    private static Row replay(final String trace, final long[] keys, final int size, final String policyName,
+        final int runs) throws IOException
+    {
+        double sum = 0;
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        long held = size;
+        for (int seed = 1; seed <= runs; seed++)
+        {
+            try (Policy policy = Policies.create(policyName, size, seed))
+            {
+                long hits = 0;
+                for (final long key : keys)
+                {
+                    if (policy.access(relabel(key, seed)))
+                    {
+                        hits++;
+                    }
+                }
+                final double rate = (double)hits / keys.length;
+                sum += rate;
+                min = Math.min(min, rate);
+                max = Math.max(max, rate);
+                if (policy instanceof Policies.Larder larder)
+                {
+                    held = larder.held();
+                }
+            }
+        }
+        return new Row(trace, size, policyName, sum / runs, held, min, max, runs);
+    }
+
+    /**
+     * @return the key's label in run {@code seed}: the key itself in run 1, else a bijection of it
+     *     (an add and a multiply by an odd constant, both invertible modulo 2^64), so distinct keys
+     *     stay distinct
+     */
+    static long relabel(final long key, final int seed)
+    {
+        return seed == 1 ? key : (key + seed * 0x9E37_79B9_7F4A_7C15L) * 0xBF58_476D_1CE4_E5B9L;
     }
 
     /** Prints the table and Larder's largest gap to exact LRU per trace. */

@@ -46,7 +46,9 @@ import java.util.SplittableRandom;
  * (R cleared); while the protected ring is over its share, its head goes round again if read
  * within {@link Config#mainKeepAge} epochs (R set), else is demoted to the probation tail. The
  * first probation head without R is the victim. Every promotion or second chance consumes an R
- * bit that a read set, so the moves are bounded and paid for by reads, amortised.
+ * bit that a read set, so the moves are bounded and paid for by reads, amortised. While the main
+ * region is over its share (the window's share grew), a probation head with R set moves to the
+ * window's tail instead, R kept: the growing window takes in what is still read in main.
  *
  * <h2>Adaptivity: shadow caches</h2>
  * The window's share of the capacity is chosen among {@link Config#shadowFractions} by
@@ -57,7 +59,9 @@ import java.util.SplittableRandom;
  * (decayed with a half-life of {@link Config#shadowHalfLife} shadow capacities) are compared, and
  * the cache takes the best
  * shadow's fraction when it leads the current one by more than {@link Config#shadowConfidence}
- * standard deviations (Poisson) at two decisions in a row. Since every shadow sees the same accesses at the same time,
+ * standard deviations (Poisson) at two decisions in a row (four, a whole shadow capacity, for
+ * the first three shadow capacities of sampled accesses after a shadow first had to make room:
+ * young scores hold little history). Since every shadow sees the same accesses at the same time,
  * a phase change cannot be mistaken for the effect of a resize, which is what makes a
  * sequential hill climber jump about. The hill climber (Caffeine's rule) remains as
  * {@link Adaptation#HILL_CLIMBING} for comparison.
@@ -141,6 +145,13 @@ public final class RingPolicyModel implements Policy
     private static final int EPOCHS = 16;
     private static final int EPOCHS_PER_TURNOVER = 8;
     /**
+     * Shadow capacities of sampled accesses, after a shadow first makes room, during which a lead
+     * needs {@link #YOUNG_CONFIRMATIONS}.
+     */
+    private static final int YOUNG_CAPACITIES = 3;
+    /** Decisions in a row a lead needs while the shadows are young (else two). */
+    private static final int YOUNG_CONFIRMATIONS = 4;
+    /**
      * The top 24 bits of the hash times an odd constant select the sampled keys (a remix, so that
      * the sample does not favour the segments, which use hash bits 58-63, or sketch blocks).
      */
@@ -165,6 +176,10 @@ public final class RingPolicyModel implements Policy
     private int followed;
     /** The shadow that led clearly at the last decision, -1 if none. */
     private int pending = -1;
+    /** Clear leads of {@link #pending} at the decisions in a row so far. */
+    private int pendingRuns;
+    /** Sampled accesses since a shadow first made room, counted up to {@link #YOUNG_CAPACITIES} capacities. */
+    private long fullAccesses;
 
     // hill climber
     private double windowFraction;
@@ -301,6 +316,11 @@ public final class RingPolicyModel implements Policy
                 shadowScores[i]++;
             }
         }
+        final long youth = (long)YOUNG_CAPACITIES * shadows[0].capacity;
+        if (shadows[0].madeRoom && fullAccesses < youth)
+        {
+            fullAccesses++;
+        }
         if (++shadowAccesses < decisionPeriod)
         {
             return;
@@ -321,14 +341,20 @@ public final class RingPolicyModel implements Policy
         // -3.8 points with the confirmation, -7.9 without)
         if (clear && best == pending)
         {
-            followed = best;
-            windowFraction = config.shadowFractions()[followed];
-            resize();
-            pending = -1;
+            pendingRuns++;
         }
         else
         {
             pending = clear ? best : -1;
+            pendingRuns = clear ? 1 : 0;
+        }
+        if (clear && pendingRuns >= (fullAccesses < youth ? YOUNG_CONFIRMATIONS : 2))
+        {
+            followed = best;
+            windowFraction = config.shadowFractions()[followed];
+            resize();
+            pending = -1;
+            pendingRuns = 0;
         }
         for (int i = 0; i < shadows.length; i++)
         {
@@ -419,6 +445,8 @@ public final class RingPolicyModel implements Policy
         final int[] free;
         int freeCount;
         int windowTarget;
+        /** True once this segment has had to make room. */
+        boolean madeRoom;
         int epoch;
         int insertsThisEpoch;
         long rejections;
@@ -475,6 +503,7 @@ public final class RingPolicyModel implements Policy
             }
             while (window.size() + probation.size() + protectedRing.size() > capacity)
             {
+                madeRoom = true;
                 makeRoom();
             }
             return false;
@@ -557,6 +586,12 @@ public final class RingPolicyModel implements Policy
                 if (!referenced[head])
                 {
                     return head;
+                }
+                if (probation.size() + protectedRing.size() > capacity - windowTarget)
+                {
+                    window.add(probation.poll());
+                    moves++;
+                    continue;
                 }
                 referenced[head] = false;
                 protectedRing.add(probation.poll());
