@@ -61,7 +61,8 @@ import java.util.SplittableRandom;
  * shadow's fraction when it leads the current one by more than {@link Config#shadowConfidence}
  * standard deviations (Poisson) at two decisions in a row (four, a whole shadow capacity, for
  * the first three shadow capacities of sampled accesses after a shadow first had to make room:
- * young scores hold little history). Since every shadow sees the same accesses at the same time,
+ * young scores hold little history; there the shadow that first led need only keep a clear lead,
+ * and the cache takes the best). Since every shadow sees the same accesses at the same time,
  * a phase change cannot be mistaken for the effect of a resize, which is what makes a
  * sequential hill climber jump about. The hill climber (Caffeine's rule) remains as
  * {@link Adaptation#HILL_CLIMBING} for comparison.
@@ -334,12 +335,13 @@ public final class RingPolicyModel implements Policy
                 best = i;
             }
         }
-        final double lead = shadowScores[best] - shadowScores[followed];
-        final boolean clear = lead > config.shadowConfidence() * Math.sqrt(shadowScores[best] + shadowScores[followed]);
+        final boolean clear = leads(best);
+        final boolean settling = fullAccesses < youth;
         // the lead must hold at two decisions in a row: one period's lead on a short trace is
         // often the warm-up of a share that then does worse in the cache (seeds 1-4: worst cell
-        // -3.8 points with the confirmation, -7.9 without)
-        if (clear && best == pending)
+        // -3.8 points with the confirmation, -7.9 without); while the shadows settle, at four, by
+        // the shadow that first led, which need not stay the best
+        if (clear && best == pending || settling && pending >= 0 && leads(pending))
         {
             pendingRuns++;
         }
@@ -348,9 +350,9 @@ public final class RingPolicyModel implements Policy
             pending = clear ? best : -1;
             pendingRuns = clear ? 1 : 0;
         }
-        if (clear && pendingRuns >= (fullAccesses < youth ? YOUNG_CONFIRMATIONS : 2))
+        if (pendingRuns >= (settling ? YOUNG_CONFIRMATIONS : 2))
         {
-            followed = best;
+            followed = clear ? best : pending;
             windowFraction = config.shadowFractions()[followed];
             resize();
             pending = -1;
@@ -360,6 +362,13 @@ public final class RingPolicyModel implements Policy
         {
             shadowScores[i] *= scoreDecay;
         }
+    }
+
+    /** @return true when the shadow at {@code shadow} leads the followed one by more than the confidence */
+    private boolean leads(final int shadow)
+    {
+        final double lead = shadowScores[shadow] - shadowScores[followed];
+        return lead > config.shadowConfidence() * Math.sqrt(shadowScores[shadow] + shadowScores[followed]);
     }
 
     /** Caffeine's hill climber: keep going while the hit rate rises, turn round when it falls. */
