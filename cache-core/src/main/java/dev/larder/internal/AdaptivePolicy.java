@@ -86,6 +86,8 @@ final class AdaptivePolicy extends EvictionPolicy
     private int movesLeft;
     private int compactionsLeft;
     private int victimQueue;
+    /** Where {@link #touch} keeps what it read, so that the JIT keeps the load. */
+    private long touched;
 
     /**
      * @param counts the segment's counters, by {@link SegmentStat} ordinal: this policy counts its
@@ -219,6 +221,16 @@ final class AdaptivePolicy extends EvictionPolicy
             shared.added(additions);
             additions = 0;
         }
+    }
+
+    /**
+     * Starts loading the sketch line that {@link #inserted} will count for this tag, before the
+     * append makes room: the line's miss then overlaps the eviction's own (measured in
+     * docs/benchmarks.md, "The adaptive policy's cost").
+     */
+    void touch(final int tag)
+    {
+        touched += shared.touch(AdaptiveShared.spread(tag));
     }
 
     /** Counts the insertion of a new record: an access the sketch and the shadows see. */

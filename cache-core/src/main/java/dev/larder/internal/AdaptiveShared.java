@@ -139,6 +139,12 @@ public final class AdaptiveShared
         return sketch.frequency(hash);
     }
 
+    /** Starts loading the sketch line of this hash ({@link FrequencySketch#touch}); returns the word read. */
+    long touch(final long hash)
+    {
+        return sketch.touch(hash);
+    }
+
     /** @return true when accesses of this hash feed the shadows: the shadows' own test, on a copy of their threshold */
     boolean sampled(final long hash)
     {

@@ -102,6 +102,18 @@ final class FrequencySketch
         return min;
     }
 
+    /**
+     * Reads the first word of the key's block, so that the line is on its way to the CPU's cache
+     * while the caller does other work before it counts or estimates the key (a plain load: the
+     * JDK has no prefetch instruction). May run without the lock, like {@link #frequency}.
+     *
+     * @return the word read, for the caller to keep where the JIT cannot drop the load
+     */
+    long touch(final long hash)
+    {
+        return memory.getLong(SketchDescriptor.blockOffset(hash, blockMask));
+    }
+
     /** Counts one sighting of the key with this hash; halves all counts every 10 × entries counted ones. Locked. */
     void increment(final long hash)
     {

@@ -784,6 +784,10 @@ public final class Segment extends OptimisticReads
         final int kind)
     {
         final int recordLength = (int)EntryDescriptor.recordLength(key.length(), valueLength);
+        if (adaptive != null)
+        {
+            adaptive.touch(key.tag());
+        }
         beginWrite();
         policy.beforeAppend();
         while (live >= index.maxEntries() || !policy.hasBudgetFor(recordLength))

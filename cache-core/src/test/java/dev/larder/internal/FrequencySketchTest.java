@@ -196,6 +196,32 @@ class FrequencySketchTest
         assertEquals(sketch.sampleSize() / 2, sketch.additions(), "and the additions");
     }
 
+    /** {@code touch} only reads: the first word of the key's block, within the sketch, counting nothing. */
+    @Test
+    void touchReadsTheKeysBlockAndCountsNothing()
+    {
+        final HeapMemory memory = new HeapMemory(FrequencySketch.bytesFor(1024));
+        final FrequencySketch sketch = new FrequencySketch(memory, 1024);
+        final SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < 5_000; i++)
+        {
+            sketch.increment(random.nextLong());
+        }
+        final byte[] before = new byte[memory.capacity()];
+        memory.getBytes(0, before, 0, before.length);
+        final int additions = sketch.additions();
+        for (int i = 0; i < 1_000; i++)
+        {
+            final long hash = random.nextLong();
+            final int block = SketchDescriptor.blockOffset(hash, 1024 / SketchDescriptor.BLOCK_WORDS - 1);
+            assertEquals(memory.getLong(block), sketch.touch(hash), "the first word of the key's block");
+        }
+        final byte[] after = new byte[memory.capacity()];
+        memory.getBytes(0, after, 0, after.length);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, after, "touch writes nothing");
+        assertEquals(additions, sketch.additions(), "touch counts nothing toward aging");
+    }
+
     @Test
     void clearForgetsEveryCount()
     {
