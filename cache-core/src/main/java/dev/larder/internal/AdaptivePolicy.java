@@ -35,8 +35,8 @@ import dev.larder.RemovalCause;
  * instead, read mark and all: the growing window takes in what main's readers still use, where
  * otherwise main would be evicted in its queue order as new records arrive (the zigzag trace at
  * 1,000 entries lost a whole sweep to that when the cache turned to a 100% window). Caffeine's
- * climber moves entries from main into a growing window for the same reason. Each move is a copy to a queue's tail
- * that consumes a read mark, so moves cost no more than reads, amortised; a step makes at most
+ * climber moves entries from main into a growing window for the same reason. Each move is a copy
+ * to a queue's tail that consumes a read mark, so moves cost no more than reads, amortised; a step makes at most
  * about as many moves as the segment holds entries, after which the head it reached is taken as it
  * is (readers that keep marking entries cannot keep a step going).
  *
@@ -413,20 +413,19 @@ final class AdaptivePolicy extends EvictionPolicy
             final int length = Entries.recordLength(Entries.recordWord(ring.memory(), position));
             final int slot = index.slotOf(position);
             final long slotValue = index.slotValue(slot);
-            if (IndexDescriptor.isReferenced(slotValue) && movesLeft > 0 &&
-                ring.entries(PROBATION) + ring.entries(PROTECTED) > full - windowTarget &&
-                ring.canMove(WINDOW, length) && !expiry.isExpired(Entries.expireAt(ring.memory(), position)))
+            if (!IndexDescriptor.isReferenced(slotValue) || movesLeft <= 0 ||
+                expiry.isExpired(Entries.expireAt(ring.memory(), position)))
+            {
+                return position;
+            }
+            if (ring.entries(PROBATION) + ring.entries(PROTECTED) > full - windowTarget && ring.canMove(WINDOW, length))
             {
                 // the main region is over its share (the window's grew): a record read there
                 // joins the window with its mark, rather than the protected queue
-                final int moved = ring.moveHead(PROBATION, WINDOW, length);
-                index.setSlotValue(slot, IndexDescriptor.moved(slotValue, moved));
-                counts[SegmentStat.MOVES.ordinal()]++;
-                movesLeft--;
+                relocate(PROBATION, WINDOW, slot, slotValue, length);
                 continue;
             }
-            if (!IndexDescriptor.isReferenced(slotValue) || movesLeft <= 0 || !ring.canMove(PROTECTED, length) ||
-                expiry.isExpired(Entries.expireAt(ring.memory(), position)))
+            if (!ring.canMove(PROTECTED, length))
             {
                 return position;
             }
@@ -485,10 +484,17 @@ final class AdaptivePolicy extends EvictionPolicy
         return null;
     }
 
+    /** Moves the head record of {@code from} to the tail of {@code to}, consuming its read mark. */
     private void move(final int from, final int to, final int slot, final long slotValue, final int length)
     {
+        relocate(from, to, slot, IndexDescriptor.unreferenced(slotValue), length);
+    }
+
+    /** Moves the head record of {@code from} to the tail of {@code to}; its slot takes {@code slotValue}'s mark. */
+    private void relocate(final int from, final int to, final int slot, final long slotValue, final int length)
+    {
         final int moved = ring.moveHead(from, to, length);
-        index.setSlotValue(slot, IndexDescriptor.moved(IndexDescriptor.unreferenced(slotValue), moved));
+        index.setSlotValue(slot, IndexDescriptor.moved(slotValue, moved));
         counts[SegmentStat.MOVES.ordinal()]++;
         movesLeft--;
     }
