@@ -7,7 +7,7 @@ import java.util.function.BooleanSupplier;
  * One of {@link WindowShadows}' shadows: the adaptive policy's rings and marks (docs/policy.md)
  * over the hashes of sampled keys, at one fixed window share. A window CLOCK, and a main region of
  * probation and protected (at most 80% of the main region) rings; an unread window head is a
- * candidate that replaces the probation victim when its frequency (the cache's own sketches: a
+ * candidate (a large window's head also when its read is old: {@link AdaptivePolicy#windowKeepAge}) that replaces the probation victim when its frequency (the cache's own sketches: a
  * shadow counts nothing) is higher, or, when it is at least 6, when the shared 1-in-128 coin says
  * so; protected heads read within the last 6 epochs (16 epochs, one per capacity/8 insertions) go
  * round again. The simulator's model ({@code RingPolicyModel.Segment} as a shadow) step for step.
@@ -56,6 +56,8 @@ final class ShadowPolicy
     private int freeHead;
     private int capacity;
     private int windowTarget;
+    /** {@link AdaptivePolicy#windowKeepAge} of this shadow's window. */
+    private int windowKeepAge;
     private int epoch;
     private int insertsThisEpoch;
     /** True once this shadow has had to make room since its last reset. */
@@ -87,6 +89,7 @@ final class ShadowPolicy
     {
         capacity = entries;
         windowTarget = window;
+        windowKeepAge = AdaptivePolicy.windowKeepAge(window, capacity);
         final int ids = entries + 1;
         // at most 2/3 full
         final int slots = SketchDescriptor.ceilingPowerOfTwo(ids + ids / 2 + 1);
@@ -151,7 +154,7 @@ final class ShadowPolicy
         if (ringSize[WINDOW] > windowTarget || mainSize == 0)
         {
             final int candidate = poll(WINDOW);
-            if (referenced(candidate) && ringSize[WINDOW] > 0)
+            if (referenced(candidate) && young(candidate, windowKeepAge) && ringSize[WINDOW] > 0)
             {
                 clearReferenced(candidate);
                 add(WINDOW, candidate);
@@ -208,7 +211,7 @@ final class ShadowPolicy
             while (ringSize[PROTECTED] > protectedTarget && ringSize[PROTECTED] > 0)
             {
                 final int top = poll(PROTECTED);
-                final boolean keep = referenced(top) && young(top);
+                final boolean keep = referenced(top) && young(top, MAIN_KEEP_AGE);
                 clearReferenced(top);
                 add(keep ? PROTECTED : PROBATION, top);
             }
@@ -235,9 +238,9 @@ final class ShadowPolicy
         marks[id] &= ~REFERENCED;
     }
 
-    private boolean young(final int id)
+    private boolean young(final int id, final int keepAge)
     {
-        return ((epoch - (marks[id] & EPOCH_MASK)) & EPOCH_MASK) < MAIN_KEEP_AGE;
+        return ((epoch - (marks[id] & EPOCH_MASK)) & EPOCH_MASK) < keepAge;
     }
 
     private void add(final int ring, final int id)

@@ -27,22 +27,25 @@ import java.util.Arrays;
  * go round again. A shadow's hits on each sampled access add to its score.
  *
  * <h2>Deciding</h2>
- * Four times per turnover of a shadow ({@code max(16, shadowCapacity / 4)} sampled accesses) the
- * best-scoring shadow is compared with the followed one: when it leads by more than 2 standard
- * deviations (Poisson: 2 × sqrt of the two scores' sum) at two decisions in a row, the cache
- * follows it. For the first three turnovers after the shadows fill (while they <i>settle</i>), a
- * lead must hold at four decisions in a row, a whole turnover: young scores hold less than a
- * turnover of history, and a share that leads for half a turnover there is often a warm-up
- * transient (cs and multi1 at 1,000 entries: some hash seeds followed a 60% window for it and lost
- * 5 to 9 points). While they settle, the shadow that first led only has to keep a clear lead, not
- * stay the best, and the cache then follows the best: near-equal shares (60%, 90% and 100% on a
- * recency phase) take turns at the top, and demanding one of them four times in a row put the
- * first switch on the phases trace at 4,000 entries 3,500 accesses later (-2.54 points against
- * LRU, -1.82 now). After each
- * decision every score is multiplied by 2^(-1/48) (a half-life of 12 turnovers). Deciding
- * once per turnover, as Caffeine's climber samples, followed a switch of phase 8 turnovers late
- * (the phases trace at 4,000 entries: -4.8 points against LRU, -2.5 with four decisions); a shorter
- * half-life follows zigzags back and forth (-3 to -12 points on zigzag).
+ * The scores start from zero when the shadows fill: until then every shadow held every sampled key,
+ * so their scores were equal and would only have widened the noise a lead must beat (the phases
+ * trace at 4,000 entries waited two decision periods longer in its first fill at a 1% window: -1.29
+ * points against LRU with them, -0.73 without). Four times per turnover of a shadow ({@code max(16,
+ * shadowCapacity / 4)} sampled accesses) the best-scoring shadow is compared with the followed one:
+ * when it leads by more than 2 standard deviations (Poisson: 2 × sqrt of the two scores' sum) at
+ * two decisions in a row, the cache follows it. For the first three turnovers after the shadows
+ * fill (while they <i>settle</i>), a lead must hold at four decisions in a row, a whole turnover:
+ * young scores hold less than a turnover of history, and a share that leads for half a turnover
+ * there is often a warm-up transient (cs and multi1 at 1,000 entries: some hash seeds followed a
+ * 60% window for it and lost 5 to 9 points). While they settle, the shadow that first led only has
+ * to keep a clear lead, not stay the best, and the cache then follows the best: near-equal shares
+ * (60%, 90% and 100% on a recency phase) take turns at the top, and demanding one of them four
+ * times in a row put the first switch on the phases trace at 4,000 entries 3,500 accesses later
+ * (-2.54 points against LRU, -1.82 now). After each decision every score is multiplied by 2^(-1/48)
+ * (a half-life of 12 turnovers). Deciding once per turnover, as Caffeine's climber samples,
+ * followed a switch of phase 8 turnovers late (the phases trace at 4,000 entries: -4.8 points
+ * against LRU, -2.5 with four decisions); a shorter half-life follows zigzags back and forth (-3 to
+ * -12 points on zigzag).
  *
  * <h2>Layout</h2>
  * Per shadow ({@link ShadowPolicy}), primitive arrays sized once for {@code shadowCapacity + 1} entries: the hashes, a
@@ -168,6 +171,7 @@ final class WindowShadows
     /** Replays one access of a sampled key on every shadow; may change the followed share. Locked. */
     void access(final long hash)
     {
+        final boolean wasFull = full;
         for (int i = 0; i < shadows.length; i++)
         {
             if (shadows[i].access(hash))
@@ -175,6 +179,12 @@ final class WindowShadows
                 scores[i]++;
             }
             full |= shadows[i].madeRoom();
+        }
+        if (full && !wasFull)
+        {
+            // until now every shadow held every key, so the scores are equal: they tell nothing
+            // apart and only widen the noise a lead must beat
+            Arrays.fill(scores, 0.0);
         }
         counted();
     }

@@ -51,9 +51,11 @@ class AdaptiveWindowGrowthTest
             shared(cache).follow(WindowShadows.FRACTIONS.length - 1);
             assertEquals(1.0, cache.stats().windowShare());
 
-            // as many new keys as there are unread ones, and half as many again as read ones
+            // as many new keys as there are unread ones, and a quarter as many again as read ones:
+            // few enough insertions that the reads stay younger than a 100% window's keep age
+            // (AdaptivePolicy.windowKeepAge: 6 epochs of 8 per turnover)
             final long fresh = 1L << 40;
-            final int inserts = unread.size() + read.size() / 2;
+            final int inserts = unread.size() + read.size() / 4;
             for (int i = 0; i < inserts; i++)
             {
                 cache.put(fresh + i, VALUE);
