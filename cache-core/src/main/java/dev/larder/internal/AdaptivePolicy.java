@@ -19,7 +19,7 @@ import dev.larder.RemovalCause;
  *   <li>When the window holds more than its target (the cache's {@link AdaptiveShared#windowShare()
  *       window share} of the entries the segment holds), its head leaves it: a head read since it
  *       entered goes round again (CLOCK), except that in a window of at least
- *       {@link #RECENCY_WINDOW} of the entries the read must also be recent
+ *       3/4 of the entries the read must also be recent
  *       ({@link #windowKeepAge}); an unread one is a <em>candidate</em>. While the main
  *       region is below its share the candidate moves to probation; otherwise it is compared with
  *       the <em>victim</em>, the first unread record at probation's head, and the one the sketch
@@ -62,11 +62,6 @@ import dev.larder.RemovalCause;
  */
 final class AdaptivePolicy extends EvictionPolicy
 {
-    /**
-     * Window share from which the window is the cache's recency region rather than an admission
-     * filter, and its CLOCK keeps a read head only when the read is recent: see {@link #windowKeepAge}.
-     */
-    static final double RECENCY_WINDOW = 0.75;
     /** The protected queue's most, as a share of the main region. */
     static final double PROTECTED_SHARE = 0.8;
     /** A candidate seen this often may win a tie-breaking coin against its victim. */
@@ -389,7 +384,7 @@ final class AdaptivePolicy extends EvictionPolicy
 
     /**
      * The epochs within which a read window head must have been read to go round again. A window of
-     * {@link #RECENCY_WINDOW} or more of the entries is the cache's recency region: there a read
+     * 3/4 or more of the entries is the cache's recency region: there a read
      * older than three quarters of the window's turnover ({@link #EPOCHS_PER_TURNOVER} epochs per
      * turnover of the whole segment: 6 epochs at a 100% window, as {@link #KEEP_AGE} in
      * the second-chance policy, 5 at 90%) does not keep the head, which brings the CLOCK closer to
@@ -407,9 +402,12 @@ final class AdaptivePolicy extends EvictionPolicy
      */
     static int windowKeepAge(final int windowTarget, final int full)
     {
-        final double share = (double)windowTarget / Math.max(1, full);
-        return share < RECENCY_WINDOW ? IndexDescriptor.EPOCHS :
-            (int)Math.round(share * EPOCHS_PER_TURNOVER * 3 / 4);
+        if (windowTarget * 4L < full * 3L || full <= 0)
+        {
+            return IndexDescriptor.EPOCHS;
+        }
+        // round(share × 6): 3/4 of the window's turnover of share × EPOCHS_PER_TURNOVER epochs
+        return (int)((windowTarget * (long)EPOCHS_PER_TURNOVER * 3 / 2 + full) / (2L * full));
     }
 
     /**

@@ -379,8 +379,11 @@ public final class RingPolicyModel implements Policy
      */
     static int windowKeepAge(final int windowTarget, final int capacity)
     {
-        final double share = (double)windowTarget / Math.max(1, capacity);
-        return share < 0.75 ? EPOCHS : (int)Math.round(share * 8 * 3 / 4);
+        if (windowTarget * 4L < capacity * 3L || capacity <= 0)
+        {
+            return EPOCHS;
+        }
+        return (int)((windowTarget * 12L + capacity) / (2L * capacity));
     }
 
     /** @return true when the shadow at {@code shadow} leads the followed one by more than the confidence */
