@@ -18,9 +18,9 @@ import dev.larder.RemovalCause;
  * <ul>
  *   <li>When the window holds more than its target (the cache's {@link AdaptiveShared#windowShare()
  *       window share} of the entries the segment holds), its head leaves it: a head read since it
- *       entered goes round again (CLOCK), except that in a window of at least
- *       3/4 of the entries the read must also be recent
- *       ({@link #windowKeepAge}); an unread one is a <em>candidate</em>. While the main
+ *       entered goes round again (CLOCK), except that in a window of at least 3/4 of the entries
+ *       the read must also be recent ({@link #windowKeepAge}); an unread one is a
+ *       <em>candidate</em>. While the main
  *       region is below its share the candidate moves to probation; otherwise it is compared with
  *       the <em>victim</em>, the first unread record at probation's head, and the one the sketch
  *       has seen less often is evicted. Ties go to the victim, except that a candidate seen at least
@@ -384,8 +384,7 @@ final class AdaptivePolicy extends EvictionPolicy
 
     /**
      * The epochs within which a read window head must have been read to go round again. A window of
-     * 3/4 or more of the entries is the cache's recency region: there a read
-     * older than three quarters of the window's turnover ({@link #EPOCHS_PER_TURNOVER} epochs per
+     * 3/4 or more of the entries is the cache's recency region: there a read older than three quarters of the window's turnover ({@link #EPOCHS_PER_TURNOVER} epochs per
      * turnover of the whole segment: 6 epochs at a 100% window, as {@link #KEEP_AGE} in
      * the second-chance policy, 5 at 90%) does not keep the head, which brings the CLOCK closer to
      * LRU. A plain CLOCK there sent every head read since its last lap round again, behind records

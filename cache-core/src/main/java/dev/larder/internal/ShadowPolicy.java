@@ -7,9 +7,10 @@ import java.util.function.BooleanSupplier;
  * One of {@link WindowShadows}' shadows: the adaptive policy's rings and marks (docs/policy.md)
  * over the hashes of sampled keys, at one fixed window share. A window CLOCK, and a main region of
  * probation and protected (at most 80% of the main region) rings; an unread window head is a
- * candidate (a large window's head also when its read is old: {@link AdaptivePolicy#windowKeepAge}) that replaces the probation victim when its frequency (the cache's own sketches: a
- * shadow counts nothing) is higher, or, when it is at least 6, when the shared 1-in-128 coin says
- * so; protected heads read within the last 6 epochs (16 epochs, one per capacity/8 insertions) go
+ * candidate (in a large window also a head read too long ago: {@link AdaptivePolicy#windowKeepAge})
+ * that replaces the probation victim when its frequency (the cache's own sketches: a shadow counts
+ * nothing) is higher, or, when it is at least 6, when the shared 1-in-128 coin says so; protected
+ * heads read within the last 6 epochs (16 epochs, one per capacity/8 insertions) go
  * round again. The simulator's model ({@code RingPolicyModel.Segment} as a shadow) step for step.
  *
  * <h2>Layout</h2>

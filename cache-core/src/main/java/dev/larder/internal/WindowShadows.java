@@ -41,7 +41,7 @@ import java.util.Arrays;
  * to keep a clear lead, not stay the best, and the cache then follows the best: near-equal shares
  * (60%, 90% and 100% on a recency phase) take turns at the top, and demanding one of them four
  * times in a row put the first switch on the phases trace at 4,000 entries 3,500 accesses later
- * (-2.54 points against LRU, -1.82 now). After each decision every score is multiplied by 2^(-1/48)
+ * (-2.54 points against LRU, -1.82 with this rule). After each decision every score is multiplied by 2^(-1/48)
  * (a half-life of 12 turnovers). Deciding once per turnover, as Caffeine's climber samples,
  * followed a switch of phase 8 turnovers late (the phases trace at 4,000 entries: -4.8 points
  * against LRU, -2.5 with four decisions); a shorter half-life follows zigzags back and forth (-3 to
