@@ -115,6 +115,12 @@ public final class IndexDescriptor
         return slot & ~REFERENCED;
     }
 
+    /** @return {@code slot} with R cleared and its epoch set to {@code epoch}. */
+    static long unreferenced(final long slot, final int epoch)
+    {
+        return (slot & ~META_MASK) | (long)(epoch & (EPOCHS - 1)) << EPOCH_SHIFT;
+    }
+
     /** @return {@code slot} pointing at a new position, its tag and metadata kept. */
     static long moved(final long slot, final int position)
     {

@@ -155,11 +155,25 @@ final class ShadowPolicy
         if (ringSize[WINDOW] > windowTarget || mainSize == 0)
         {
             final int candidate = poll(WINDOW);
-            if (referenced(candidate) && young(candidate, windowKeepAge) && ringSize[WINDOW] > 0)
+            if (ringSize[WINDOW] > 0)
             {
-                clearReferenced(candidate);
-                add(WINDOW, candidate);
-                return;
+                final boolean read = referenced(candidate);
+                // AdaptivePolicy.windowKeepAge: a recent read, or in a large window a record a
+                // lap passed forward; the lap ages the mark there
+                if (read && young(candidate, windowKeepAge) ||
+                    !read && windowKeepAge < EPOCHS && young(candidate, windowKeepAge / 2))
+                {
+                    if (windowKeepAge < EPOCHS)
+                    {
+                        marks[candidate] = (byte)((epoch - windowKeepAge) & EPOCH_MASK);
+                    }
+                    else
+                    {
+                        clearReferenced(candidate);
+                    }
+                    add(WINDOW, candidate);
+                    return;
+                }
             }
             if (mainSize < capacity - windowTarget)
             {

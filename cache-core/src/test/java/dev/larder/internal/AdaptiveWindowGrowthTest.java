@@ -70,7 +70,8 @@ class AdaptiveWindowGrowthTest
         }
     }
 
-    private static AdaptiveShared shared(final OffHeapCache cache) throws ReflectiveOperationException
+    /** @return the cache's adaptive state (for tests that set the window share) */
+    static AdaptiveShared shared(final OffHeapCache cache) throws ReflectiveOperationException
     {
         final Field counters = OffHeapCache.class.getDeclaredField("counters");
         counters.setAccessible(true);

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.larder.OffHeapCache;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class WindowKeepAgeTest
 {
     private static final int CAPACITY = 800; // an epoch is 100 insertions
+    private static final byte[] VALUE = new byte[16];
 
     @Test
     void theKeepAgeIsThreeQuartersOfALargeWindowsTurnover()
@@ -44,6 +48,73 @@ class WindowKeepAgeTest
         shadow.access(hash(CAPACITY));
         shadow.access(hash(CAPACITY + 1));
         assertTrue(shadow.access(hash(0)), "a 60% window is the door's filter: the read kept the head");
+    }
+
+    /**
+     * When every record was read since the last lap, the next insertion sends them all round again,
+     * behind the record just inserted: a plain CLOCK then evicts that new record at once, where LRU
+     * would evict the record read longest ago. A large window sends a head that young round once.
+     */
+    @Test
+    void aNewRecordOutlivesTheLapItsInsertionStarts()
+    {
+        final ShadowPolicy shadow = new ShadowPolicy(hash -> 1, () -> false);
+        shadow.reset(CAPACITY, CAPACITY);
+        for (int key = 0; key < CAPACITY; key++)
+        {
+            assertFalse(shadow.access(hash(key)));
+        }
+        for (int key = 0; key < CAPACITY; key++)
+        {
+            assertTrue(shadow.access(hash(key)), "every key read since it was inserted");
+        }
+        assertFalse(shadow.access(hash(CAPACITY)));
+        assertTrue(shadow.access(hash(CAPACITY)), "the new record went round once, after the lap");
+        assertFalse(shadow.access(hash(0)), "the first key, its lap spent, was evicted instead");
+    }
+
+    /**
+     * The engine makes room before it appends, so a lap there passes forward the records inserted
+     * just before it: here eight records, appended while the eight unread heads made room for them,
+     * and then a ninth insertion finds every head read. A plain CLOCK evicted those eight new
+     * records next, before any record of the lap.
+     */
+    @Test
+    void theEngineKeepsTheRecordsALapPassedForward() throws ReflectiveOperationException
+    {
+        try (OffHeapCache cache = OffHeapCache.builder().capacity(256 * 1024).segments(1).hashSeed(5).build())
+        {
+            AdaptiveWindowGrowthTest.shared(cache).follow(WindowShadows.FRACTIONS.length - 1);
+            long key = 0;
+            while (cache.stats().evictionCount() < 2_000)
+            {
+                cache.put(key++, VALUE);
+            }
+            final List<Long> present = new ArrayList<>();
+            for (long k = 0; k < key; k++)
+            {
+                if (cache.containsKey(k))
+                {
+                    present.add(k); // in queue order: the window took them in order and read none
+                }
+            }
+            final int unread = 8;
+            for (final long k : present.subList(unread, present.size()))
+            {
+                assertTrue(cache.get(k) != null);
+            }
+            assertEquals(1.0, cache.stats().windowShare());
+            final long fresh = 1L << 40;
+            for (int i = 0; i <= unread; i++)
+            {
+                cache.put(fresh + i, VALUE);
+            }
+            for (int i = 0; i <= unread; i++)
+            {
+                assertTrue(cache.containsKey(fresh + i), "new record " + i + " outlived the lap");
+            }
+            assertFalse(cache.containsKey(present.get(unread)), "the first record of the lap left instead");
+        }
     }
 
     /** Keys 0 to capacity - 1; key 0 read at once (epoch 0), key 1 after the last insertion (epoch 7). */

@@ -375,7 +375,8 @@ public final class RingPolicyModel implements Policy
     /**
      * The engine's {@code AdaptivePolicy.windowKeepAge}: in a window of at least 3/4 of the entries a
      * read head goes round again only when read within 3/4 of the window's turnover (6 of 8 epochs at
-     * 100%, 5 at 90%); in a smaller one, whenever it was read.
+     * 100%, 5 at 90%), and an unread one younger than half that (a record a lap passed forward) goes
+     * round once; in a smaller one, a head goes round whenever it was read.
      */
     static int windowKeepAge(final int windowTarget, final int capacity)
     {
@@ -552,10 +553,17 @@ public final class RingPolicyModel implements Policy
             if (window.size() > windowTarget || mainSize == 0)
             {
                 final int candidate = window.poll();
-                if (referenced[candidate] && young(candidate, windowKeepAge(windowTarget, capacity)) &&
-                    window.size() > 0)
+                final int keepAge = windowKeepAge(windowTarget, capacity);
+                if (window.size() > 0 && (referenced[candidate] && young(candidate, keepAge) ||
+                    !referenced[candidate] && keepAge < EPOCHS && young(candidate, keepAge / 2)))
                 {
+                    // a recent read, or in a large window a record a lap passed forward; the lap
+                    // ages the mark there (the engine's AdaptivePolicy.windowKeepAge)
                     referenced[candidate] = false;
+                    if (keepAge < EPOCHS)
+                    {
+                        epochs[candidate] = (byte)((epoch - keepAge) & (EPOCHS - 1));
+                    }
                     window.add(candidate);
                     moves++;
                     return;
