@@ -19,8 +19,8 @@ import dev.larder.RemovalCause;
  *   <li>When the window holds more than its target (the cache's {@link AdaptiveShared#windowShare()
  *       window share} of the entries the segment holds), its head leaves it: a head read since it
  *       entered goes round again (CLOCK), except that in a window of at least 3/4 of the entries
- *       the read must also be recent ({@link #windowKeepAge}); an unread one is a
- *       <em>candidate</em>. While the main
+ *       the read must also be recent, and there an unread head that a lap passed forward goes
+ *       round once ({@link #windowKeepAge}); any other unread head is a <em>candidate</em>. While the main
  *       region is below its share the candidate moves to probation; otherwise it is compared with
  *       the <em>victim</em>, the first unread record at probation's head, and the one the sketch
  *       has seen less often is evicted. Ties go to the victim, except that a candidate seen at least
