@@ -124,7 +124,7 @@ class WindowShadowsTest
     /**
      * The oracle: the decisions of the simulator's {@code RingPolicyModel} (cache-bench), recorded
      * on the same trace: access numbers at which the model's window share changed, and the share in
-     * percent. Recorded with {@code Config.defaults()} but {@code countEveryRead = true} (so the
+     * percent. Recorded with {@code RingPolicyConfig.defaults()} but {@code countEveryRead = true} (so the
      * model's sketch is the one {@link Feed} keeps: every access counts) and seed 1, on six phases
      * of {@link #modelTrace}, by a scratch program that printed
      * {@code model.windowFraction()} after each {@code model.access(key)}. The model hashes keys

@@ -18,13 +18,13 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>Three FIFO rings of records: the <b>window</b>, where every new entry is appended, and the
  *       main region split into <b>probation</b> and <b>protected</b> (at most
- *       {@link Config#protectedShare} of the main region). A "move" copies a record from the
+ *       {@link RingPolicyConfig#protectedShare} of the main region). A "move" copies a record from the
  *       head of one ring to the tail of another (or the same) ring, as today's second chance
  *       does.</li>
  *   <li>Per entry, in the index slot: the referenced bit R and the 4-bit epoch of its last read
  *       (today's bits), and which ring the record lies in (implied by its offset in the engine).</li>
  *   <li>A {@link FrequencySketch} (count-min, 4-bit counters, halved every
- *       {@link Config#sketchSampleFactor} × capacity counted events) indexed by the keyed 64-bit
+ *       {@link RingPolicyConfig#sketchSampleFactor} × capacity counted events) indexed by the keyed 64-bit
  *       hash. A miss counts; a hit counts when it changes the slot's mark (R was clear, or its
  *       epoch is older), which is exactly when the engine's lock-free reader writes the slot.</li>
  * </ul>
@@ -39,112 +39,38 @@ import java.util.SplittableRandom;
  *       probation tail. Otherwise the probation ring's victim is found (below) and the sketch
  *       decides: the candidate is admitted (victim evicted, candidate moved to the probation
  *       tail) when its frequency is higher than the victim's, or, when its frequency is at least
- *       {@link Config#hashDosThreshold}, with probability 1/128 (Caffeine's guard against an
+ *       {@link RingPolicyConfig#hashDosThreshold}, with probability 1/128 (Caffeine's guard against an
  *       attacker who keeps a victim's count high); otherwise the candidate is evicted, which is
  *       an <i>admission rejection</i>, counted apart.</li>
  *   <li>Otherwise the main region is over its share: the probation victim is evicted.</li>
  * </ol>
  * Finding the probation victim: a probation head with R set is promoted to the protected tail
  * (R cleared); while the protected ring is over its share, its head goes round again if read
- * within {@link Config#mainKeepAge} epochs (R set), else is demoted to the probation tail. The
+ * within {@link RingPolicyConfig#mainKeepAge} epochs (R set), else is demoted to the probation tail. The
  * first probation head without R is the victim. Every promotion or second chance consumes an R
  * bit that a read set, so the moves are bounded and paid for by reads, amortised. While the main
  * region is over its share (the window's share grew), a probation head with R set moves to the
  * window's tail instead, R kept: the growing window takes in what is still read in main.
  *
  * <h2>Adaptivity: shadow caches</h2>
- * The window's share of the capacity is chosen among {@link Config#shadowFractions} by
+ * The window's share of the capacity is chosen among {@link RingPolicyConfig#shadowFractions} by
  * <i>shadows</i>: for each fraction, a copy of this policy's bookkeeping (hashes only, no
  * values) at that fixed fraction, fed the accesses of a hash-sampled subset of keys (at most
- * {@link Config#shadowMaxEntries} entries per shadow; all keys for a cache that small).
- * {@link Config#shadowDecisions} times per shadow capacity of sampled accesses, their hit counts
- * (decayed with a half-life of {@link Config#shadowHalfLife} shadow capacities) are compared, and
+ * {@link RingPolicyConfig#shadowMaxEntries} entries per shadow; all keys for a cache that small).
+ * {@link RingPolicyConfig#shadowDecisions} times per shadow capacity of sampled accesses, their hit counts
+ * (decayed with a half-life of {@link RingPolicyConfig#shadowHalfLife} shadow capacities) are compared, and
  * the cache takes the best
- * shadow's fraction when it leads the current one by more than {@link Config#shadowConfidence}
+ * shadow's fraction when it leads the current one by more than {@link RingPolicyConfig#shadowConfidence}
  * standard deviations (Poisson) at two decisions in a row (four, a whole shadow capacity, for
  * the first three shadow capacities of sampled accesses after a shadow first had to make room:
  * young scores hold little history; there the shadow that first led need only keep a clear lead,
  * and the cache takes the best). Since every shadow sees the same accesses at the same time,
  * a phase change cannot be mistaken for the effect of a resize, which is what makes a
  * sequential hill climber jump about. The hill climber (Caffeine's rule) remains as
- * {@link Adaptation#HILL_CLIMBING} for comparison.
+ * {@link RingPolicyConfig.Adaptation#HILL_CLIMBING} for comparison.
  */
 public final class RingPolicyModel implements Policy
 {
-    /** How the window's share adapts. */
-    public enum Adaptation
-    {
-        /** Fixed at {@link Config#initialWindow}. */
-        NONE,
-        /** Caffeine's hill climber on the hit rate of successive samples. */
-        HILL_CLIMBING,
-        /** The best of the shadow caches (see the class comment). */
-        SHADOWS
-    }
-
-    /**
-     * The model's settings; {@link #defaults()} is {@code larder-next}.
-     *
-     * @param segments            segments (a power of two); the simulator's Larder uses one
-     * @param initialWindow       window share at start
-     * @param adaptation          how the window share adapts
-     * @param shadowFractions     window shares the shadows try
-     * @param shadowMaxEntries    most entries per shadow (sets the sampling rate)
-     * @param shadowHalfLife      half-life of shadow scores, in shadow capacities of sampled accesses
-     * @param shadowDecisions     decisions per shadow capacity of sampled accesses
-     * @param shadowConfidence    lead (in standard deviations) a shadow needs before the cache follows it
-     * @param climbSample         hill climber: accesses per sample, in capacities
-     * @param stepPercent         hill climber: initial step, share of the capacity
-     * @param stepDecay           hill climber: step decay per sample
-     * @param restartThreshold    hill climber: hit-rate change that restarts the step
-     * @param sketchWordsPerEntry sketch words (16 counters each) per entry
-     * @param sketchSampleFactor  sketch events per aging, in capacities
-     * @param doorkeeper          whether the sketch has a doorkeeper
-     * @param countEveryRead      count every read in the sketch, not only mark changes
-     * @param mainKeepAge         epochs within which a protected entry's read keeps it protected
-     * @param protectedShare      protected ring's most share of the main region
-     * @param hashDosThreshold    candidate frequency from which a lost admission is retried at 1/128
-     * @param seed                seed of the hash key and of the admission coin
-     */
-    public record Config(
-        int segments,
-        double initialWindow,
-        Adaptation adaptation,
-        double[] shadowFractions,
-        int shadowMaxEntries,
-        int shadowHalfLife,
-        int shadowDecisions,
-        double shadowConfidence,
-        int climbSample,
-        double stepPercent,
-        double stepDecay,
-        double restartThreshold,
-        double sketchWordsPerEntry,
-        int sketchSampleFactor,
-        boolean doorkeeper,
-        boolean countEveryRead,
-        int mainKeepAge,
-        double protectedShare,
-        int hashDosThreshold,
-        long seed)
-    {
-        /** @return the settings of {@code larder-next} */
-        public static Config defaults()
-        {
-            return new Config(1, 0.01, Adaptation.SHADOWS, new double[] {0.01, 0.1, 0.3, 0.6, 0.9, 1.0}, 4096, 12, 4,
-                2.0, 10, 0.0625, 0.98, 0.05, 1.0, 10, false, false, 6, 0.8, 6, 1);
-        }
-
-        /** @return these settings with another seed */
-        public Config withSeed(final long newSeed)
-        {
-            return new Config(segments, initialWindow, adaptation, shadowFractions, shadowMaxEntries, shadowHalfLife,
-                shadowDecisions, shadowConfidence, climbSample, stepPercent, stepDecay, restartThreshold,
-                sketchWordsPerEntry, sketchSampleFactor, doorkeeper, countEveryRead, mainKeepAge, protectedShare,
-                hashDosThreshold, newSeed);
-        }
-    }
-
     private static final int EPOCHS = 16;
     private static final int EPOCHS_PER_TURNOVER = 8;
     /**
@@ -162,7 +88,7 @@ public final class RingPolicyModel implements Policy
     private static final long SAMPLE_MIX = 0x9E37_79B9_7F4A_7C15L;
 
     private final String name;
-    private final Config config;
+    private final RingPolicyConfig config;
     private final int capacity;
     /** The engine's keyed hash: SipHash-1-3 under a key derived from the seed. */
     private final KeyHasher hasher;
@@ -191,7 +117,7 @@ public final class RingPolicyModel implements Policy
     private long sampleHits;
     private long sampleMisses;
 
-    public RingPolicyModel(final String name, final int capacity, final Config config)
+    public RingPolicyModel(final String name, final int capacity, final RingPolicyConfig config)
     {
         this.name = name;
         this.config = config;
@@ -209,7 +135,8 @@ public final class RingPolicyModel implements Policy
         final double rate = Math.min(1.0, (double)config.shadowMaxEntries() / capacity);
         sampleThreshold = (long)Math.ceil(rate * (1L << SAMPLE_BITS));
         final int shadowCapacity = Math.max(1, (int)Math.round(capacity * rate));
-        final int count = config.adaptation() == Adaptation.SHADOWS ? config.shadowFractions().length : 0;
+        final int count =
+            config.adaptation() == RingPolicyConfig.Adaptation.SHADOWS ? config.shadowFractions().length : 0;
         shadows = new Segment[count];
         shadowScores = new double[count];
         for (int i = 0; i < count; i++)
@@ -235,7 +162,7 @@ public final class RingPolicyModel implements Policy
         {
             shadowAccess(key, hash);
         }
-        if (config.adaptation() == Adaptation.HILL_CLIMBING)
+        if (config.adaptation() == RingPolicyConfig.Adaptation.HILL_CLIMBING)
         {
             if (hit)
             {
@@ -415,44 +342,6 @@ public final class RingPolicyModel implements Policy
         for (final Segment segment : segments)
         {
             segment.windowTarget = (int)Math.round(windowFraction * segment.capacity);
-        }
-    }
-
-    /** A FIFO of entry ids: the order of records in one ring. */
-    private static final class IdRing
-    {
-        private final int[] ids;
-        private int head;
-        private int size;
-
-        IdRing(final int capacity)
-        {
-            ids = new int[capacity + 1];
-        }
-
-        int size()
-        {
-            return size;
-        }
-
-        int head()
-        {
-            return ids[head];
-        }
-
-        int poll()
-        {
-            final int id = ids[head];
-            head = head + 1 == ids.length ? 0 : head + 1;
-            size--;
-            return id;
-        }
-
-        void add(final int id)
-        {
-            final int at = head + size;
-            ids[at >= ids.length ? at - ids.length : at] = id;
-            size++;
         }
     }
 
