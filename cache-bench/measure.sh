@@ -45,6 +45,11 @@
 #                                   (about 8 minutes a run); the table goes to docs/read-path.md by hand.
 #                                   FAIRGET_OPTS adds JMH options, RESULTS moves the output: a smoke run is
 #                                   RESULTS=/tmp/x FAIRGET_OPTS='-f 1 -wi 0 -i 1 -r 100ms -p workingSet=small'
+#   cache-bench/measure.sh policy   issue 13: the adaptive policy's cost, ADAPTIVE beside SECOND_CHANCE:
+#                                   PolicyFootprint, PeersBenchmark get/put/mixed in forks of each mode
+#                                   (PolicyTable), then both modes paired iteration by iteration in one
+#                                   JVM (PolicyPairBenchmark, PolicyPairTable) into
+#                                   cache-bench/results/policy-*; tables go to docs/benchmarks.md by hand
 #   cache-bench/measure.sh report   only rewrite docs/benchmarks.md from cache-bench/results/
 #   cache-bench/measure.sh ci       every benchmark for a token iteration, into a temp dir; judges
 #                                   nothing and writes no docs (so that no benchmark can rot)
@@ -248,7 +253,8 @@ snapshot() {
 # of one run rather than one cache of all runs; the ratio Larder/CHM is taken within each run.
 # Issue 13: the adaptive policy's cost on get, put and mixed, against the engine before it (the
 # pre-policy commit, built in a temporary worktree) and against SECOND_CHANCE in the same build;
-# 1 and 2 threads, a cache-resident and a 1M-entry working set, the builds alternated per thread count
+# 1 and 2 threads, a cache-resident and a 1M-entry working set, the builds alternated per thread
+# count; then the two modes paired iteration by iteration in one JVM (PolicyPairBenchmark)
 policy() {
   local dir pin
   dir=$(mktemp -d)
@@ -273,6 +279,14 @@ policy() {
     java -cp "$JAR" dev.larder.bench.JmhTable "$RESULTS"/policy-before-t{1,2}.json
   fi
   java -cp "$JAR" dev.larder.bench.PolicyTable "$RESULTS"/policy-after-t{1,2}.json
+  # the paired runs: both caches in one JVM, one 1-second iteration each in turn, so that both see
+  # the same placement of the two vCPUs (PolicyPairBenchmark's javadoc); about 15 minutes
+  for t in 1 2; do
+    pin=()
+    if [ "$t" = 1 ]; then pin=(taskset -c 1); fi
+    "${pin[@]}" java -jar "$JAR" PolicyPairBenchmark -t "$t" -prof gc -rf json -rff "$RESULTS/policy-pairs-t$t.json"
+  done
+  java -cp "$JAR" dev.larder.bench.PolicyPairTable "$RESULTS"/policy-pairs-t{1,2}.json
 }
 
 fairget() {
@@ -295,6 +309,9 @@ ci() {
   java -jar "$JAR" 'PeersBenchmark|ZeroAllocationBenchmark|TypedCacheBenchmark|JCacheBenchmark' -f 1 -wi 0 -i 1 -r 100ms \
     -p valueSize=100 -p workingSet=small -p distribution=zipf -rf json -rff "$out/token.json"
   java -jar "$JAR" FairGetBenchmark -f 1 -wi 0 -i 1 -r 100ms -p workingSet=small -rf json -rff "$out/token-fairget.json"
+  java -jar "$JAR" PolicyPairBenchmark.put -f 1 -wi 2 -w 100ms -i 4 -r 100ms -p workingSet=small \
+    -rf json -rff "$out/token-pairs.json"
+  java -cp "$JAR" dev.larder.bench.PolicyPairTable "$out/token-pairs.json"
   java -jar "$JAR" 'HashBenchmark|FloodBenchmark' -f 1 -wi 0 -i 1 -r 100ms -p keyLength=16 -p keys=colliding \
     -rf json -rff "$out/token-hashing.json"
   java -jar "$JAR" LargeValueBenchmark -f 1 -wi 0 -i 1 -r 100ms -p valueSize=65536,1048576 \

@@ -120,54 +120,34 @@ public class PeersBenchmark
         store.close();
     }
 
-    /** Per-thread key stream and buffers. */
+    /** Per-thread key stream and buffers ({@link ThreadKeys}). */
     @State(Scope.Thread)
-    public static class ThreadState
+    public static class ThreadState extends ThreadKeys
     {
-        int[] indexes;
-        int next;
-        byte[] value;
-        byte[] dst;
-
         @Setup(Level.Trial)
         public void setUp(final PeersBenchmark benchmark)
         {
-            indexes = KeyStream.draw(benchmark.distribution, benchmark.entries, 0.99,
+            init(benchmark.distribution, benchmark.entries, benchmark.valueSize,
                 31L * benchmark.threadSeeds.incrementAndGet());
-            value = new byte[benchmark.valueSize];
-            dst = new byte[benchmark.valueSize];
-        }
-
-        int nextKey()
-        {
-            final int key = indexes[next];
-            next = (next + 1) & (KeyStream.SIZE - 1);
-            return key;
         }
     }
 
     @Benchmark
     public int get(final ThreadState state)
     {
-        return store.get(state.nextKey(), state.dst);
+        return state.get(store);
     }
 
     @Benchmark
     public void put(final ThreadState state)
     {
-        store.put(state.nextKey(), state.value);
+        state.put(store);
     }
 
     /** 90% reads, 10% writes: every tenth draw is a put. */
     @Benchmark
     public int mixed(final ThreadState state)
     {
-        final int key = state.nextKey();
-        if (state.next % 10 == 0)
-        {
-            store.put(key, state.value);
-            return 0;
-        }
-        return store.get(key, state.dst);
+        return state.mixed(store);
     }
 }

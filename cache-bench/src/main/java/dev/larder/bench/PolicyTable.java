@@ -29,15 +29,15 @@ import java.util.regex.Pattern;
  */
 public final class PolicyTable
 {
-    private static final Pattern BLOCK_BENCHMARK = Pattern.compile("\"benchmark\"\\s*:\\s*\"[^\"]*\\.([^\".]+)\"");
-    private static final Pattern THREADS = Pattern.compile("\"threads\"\\s*:\\s*(\\d+)");
+    static final Pattern BLOCK_BENCHMARK = Pattern.compile("\"benchmark\"\\s*:\\s*\"[^\"]*\\.([^\".]+)\"");
+    static final Pattern THREADS = Pattern.compile("\"threads\"\\s*:\\s*(\\d+)");
     private static final Pattern CACHE = Pattern.compile("\"cache\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern WORKING_SET = Pattern.compile("\"workingSet\"\\s*:\\s*\"([^\"]+)\"");
+    static final Pattern WORKING_SET = Pattern.compile("\"workingSet\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern SCORE = Pattern.compile("(?s)\"primaryMetric\"\\s*:\\s*\\{\\s*\"score\"\\s*:\\s*" +
         "([-0-9.eE]+)\\s*,\\s*\"scoreError\"\\s*:\\s*([-0-9.eE]+|\"NaN\")");
-    private static final Pattern RAW =
+    static final Pattern RAW =
         Pattern.compile("(?s)\"primaryMetric\".*?\"rawData\"\\s*:\\s*\\[(.*?)\\]\\s*\\]");
-    private static final Pattern ALLOC = Pattern.compile(
+    static final Pattern ALLOC = Pattern.compile(
         "(?s)\"gc.alloc.rate.norm\"\\s*:\\s*\\{\\s*\"score\"\\s*:\\s*([-0-9.eE]+)");
 
     /** One JMH result: mean, error, each fork's mean, bytes allocated per operation. */
@@ -124,7 +124,7 @@ public final class PolicyTable
         }
     }
 
-    private static String first(final Pattern pattern, final String text)
+    static String first(final Pattern pattern, final String text)
     {
         final Matcher matcher = pattern.matcher(text);
         return matcher.find() ? matcher.group(1) : null;

@@ -48,7 +48,7 @@ import dev.larder.RemovalCause;
  * segment's small lossy buffer ({@link #noteRead}); the next writer drains it under the lock. So a
  * hot entry read a thousand times in one epoch counts once. The same hashes, and every hit of a
  * sampled key once the shadows are full, feed the cache's {@link WindowShadows}, which set the
- * window share (before that a sampled hit is only counted: it is a hit in every shadow); the
+ * window share (before that a sampled hit is a hit in every shadow and tells them nothing); the
  * reader that fills the buffer drains it itself when the shadows' lock is free (a try, never a
  * wait), so that a run of hits without appends reaches the shadows whole.
  *
@@ -67,8 +67,6 @@ final class AdaptivePolicy extends EvictionPolicy
     /** A candidate seen this often may win a tie-breaking coin against its victim. */
     static final int FLOOD_FREQUENCY = 6;
     private static final int READ_BUFFER = 16;
-    /** Common hits ({@link WindowShadows#commonHits}) a writer lets wait before it takes the shadows' lock for them. */
-    private static final int COMMON_HITS_BATCH = 64;
     /** Compaction moves one append may make before it evicts instead. */
     private static final int MAX_COMPACTIONS = 8;
 
@@ -79,8 +77,6 @@ final class AdaptivePolicy extends EvictionPolicy
     private final long[] reads = new long[READ_BUFFER];
     private final boolean[] counted = new boolean[READ_BUFFER];
     private int readCursor;
-    /** Sampled hits not replayed while the shadows are not full; plain, racy: a lost one is harmless. */
-    private long commonHits;
     /** Sketch counts not yet reported to the sketch's aging ({@link #added}). */
     private int additions;
     private int drained;
@@ -110,8 +106,9 @@ final class AdaptivePolicy extends EvictionPolicy
     /**
      * Hands a hit to the next drain, lock-free: for the sketch when it changed its slot's mark, for
      * the shadows when its key is sampled and they are full (before that a hit scores alike in all
-     * of them: a cache its working set fits in feeds them nothing on reads); most hits of a hot
-     * entry are neither and write nothing.
+     * of them and tells them nothing: a cache its working set fits in feeds them nothing on reads);
+     * most hits of a hot entry are neither and write nothing. The segment calls this only for a
+     * hit that changed its mark or once the shadows are full ({@link #wantsRead}).
      * The reader that fills the buffer drains it, when the shadows' lock is free: in a run of hits
      * without appends the shadows must still see every sampled hit, or they replay another trace.
      */
@@ -123,10 +120,17 @@ final class AdaptivePolicy extends EvictionPolicy
         {
             buffer(hash, markChanged);
         }
-        else if (mix < thresholds[AdaptiveShared.SAMPLE])
-        {
-            commonHits++;
-        }
+    }
+
+    /**
+     * @return true when {@link #noteRead} may want a hit: it changed its slot's mark, or the
+     *     shadows are full; the read path tests this on the segment's copy of the thresholds
+     *     before it reaches this object, which a hit of a cache its working set fits in then never
+     *     reads
+     */
+    static boolean wantsRead(final long[] thresholds, final boolean markChanged)
+    {
+        return markChanged || thresholds[AdaptiveShared.REPLAY] != 0;
     }
 
     /**
@@ -152,7 +156,7 @@ final class AdaptivePolicy extends EvictionPolicy
         super.beforeAppend();
         movesLeft = Math.max(16, ring.entries(WINDOW) + ring.entries(PROBATION) + ring.entries(PROTECTED));
         compactionsLeft = MAX_COMPACTIONS;
-        if (readCursor != drained || commonHits >= COMMON_HITS_BATCH)
+        if (readCursor != drained)
         {
             drainReads(true);
         }
@@ -160,14 +164,13 @@ final class AdaptivePolicy extends EvictionPolicy
 
     /**
      * Feeds the buffered hits to the sketch and the shadows, oldest first, under the shadows' lock
-     * when one of them is sampled or {@link #COMMON_HITS_BATCH} common hits wait (a writer waits
-     * for the lock, a reader only tries it); otherwise, and when a reader finds the lock taken, to
-     * the sketch alone, with no lock (the sketch takes racing increments, as from two segments; a
-     * sampled hit a reader could not replay is noise in a sample). So most drains take no
-     * cache-wide lock: with the lock on every drain, two threads writing 10% of the time ran at a
-     * third of second chance's speed. Readers racing on the cursor may move it back or skip
-     * slots: the count of pending hits is kept between 0 and the buffer's size, so a drain never
-     * runs longer.
+     * when one of them is sampled (a writer waits for the lock, a reader only tries it); otherwise,
+     * and when a reader finds the lock taken, to the sketch alone, with no lock (the sketch takes
+     * racing increments, as from two segments; a sampled hit a reader could not replay is noise in
+     * a sample). So most drains take no cache-wide lock: with the lock on every drain, two threads
+     * writing 10% of the time ran at a third of second chance's speed. Readers racing on the
+     * cursor may move it back or skip slots: the count of pending hits is kept between 0 and the
+     * buffer's size, so a drain never runs longer.
      *
      * @param writer true for a writer, which holds the segment lock and may wait for the shadows'
      */
@@ -176,7 +179,7 @@ final class AdaptivePolicy extends EvictionPolicy
         final int cursor = readCursor;
         final int first = cursor - Math.max(0, Math.min(READ_BUFFER, cursor - drained));
         drained = cursor;
-        boolean replay = commonHits >= COMMON_HITS_BATCH;
+        boolean replay = false;
         for (int i = first; i != cursor && !replay; i++)
         {
             replay = shared.sampled(reads[i & (READ_BUFFER - 1)]);
@@ -188,12 +191,6 @@ final class AdaptivePolicy extends EvictionPolicy
                 for (int i = first; i != cursor; i++)
                 {
                     added(shared.accessLocked(reads[i & (READ_BUFFER - 1)], counted[i & (READ_BUFFER - 1)]));
-                }
-                final long hits = commonHits;
-                if (hits != 0)
-                {
-                    commonHits = 0;
-                    shared.commonHitsLocked(hits);
                 }
             }
             finally

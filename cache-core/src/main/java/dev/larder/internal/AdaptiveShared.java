@@ -19,9 +19,9 @@ import java.lang.invoke.VarHandle;
  * may lose one of them, and a halving may race an increment; both only make a count a little off,
  * and every access stays inside the table ({@link #count} takes no lock). The shadows run under
  * their own lock ({@link #lock}, a flag set by compare-and-set, so taking it allocates nothing),
- * which only the insertions of sampled keys and the drains that hold a sampled hit (or a batch of
- * common hits) take: a writer waits for it, a lock-free reader only tries it ({@link #tryLock})
- * and counts its buffer in the sketch alone when it is taken.
+ * which only the insertions of sampled keys and the drains that hold a sampled hit take: a writer
+ * waits for it, a lock-free reader only tries it ({@link #tryLock}) and counts its buffer in the
+ * sketch alone when it is taken.
  */
 public final class AdaptiveShared
 {
@@ -32,14 +32,12 @@ public final class AdaptiveShared
     private static final int PAD = 16;
     /** Index in {@link #thresholds()} of the threshold under which a hit is replayed on the shadows. */
     static final int REPLAY = PAD;
-    /** Index in {@link #thresholds()} of the threshold under which a key is sampled. */
-    static final int SAMPLE = PAD + 1;
     /**
      * Index in {@link #thresholds()} of the sketch counts a segment reports at once ({@link #added}):
      * 1 to 64, at most a 1024th of the sketch's aging sample over all segments, so that aging is late
      * by less than 0.1%.
      */
-    static final int ADDITION_BATCH = PAD + 2;
+    static final int ADDITION_BATCH = PAD + 1;
     /** Spins on a taken shadow lock before each yield. */
     private static final int SPINS = 64;
     private static final VarHandle LOCKED;
@@ -63,12 +61,12 @@ public final class AdaptiveShared
     /** A copy of the shadows' sample threshold, for insertions and drains; written under the shadows' lock. */
     private long sampleThreshold;
     /**
-     * The read path's two sample thresholds, at {@link #REPLAY} and {@link #SAMPLE} in an array of
-     * their own so that no write of a drain (the lock, the share) shares a cache line with what
-     * every hit reads. {@link #SAMPLE} is {@link #sampleThreshold}; {@link #REPLAY} is the same
-     * once the shadows are {@link WindowShadows#full() full} and 0 before: until then a sampled hit
-     * is a hit in every shadow, which the reader only counts ({@link WindowShadows#commonHits}), so
-     * a cache its working set fits in replays nothing on reads. Written under the shadows' lock.
+     * The read path's sample threshold, at {@link #REPLAY} in an array of its own so that no write
+     * of a drain (the lock, the share) shares a cache line with what every hit reads:
+     * {@link #sampleThreshold} once the shadows are {@link WindowShadows#full() full}, and 0
+     * before. Until then a sampled hit is a hit in every shadow, which tells the shadows nothing
+     * (their scores and decision period start at the fill), so a cache its working set fits in
+     * neither replays nor counts anything on reads. Written under the shadows' lock.
      */
     private final long[] thresholds = new long[REPLAY + 2 * PAD];
     private volatile double windowShare = INITIAL_WINDOW_SHARE;
@@ -158,8 +156,8 @@ public final class AdaptiveShared
     }
 
     /**
-     * @return the array of the read path's thresholds, at {@link #REPLAY} and {@link #SAMPLE}
-     *     (segments keep it, so that a hit reaches them in one step)
+     * @return the array of the read path's threshold, at {@link #REPLAY}, and of
+     *     {@link #ADDITION_BATCH} (segments keep it, so that a hit reaches it in one step)
      */
     long[] thresholds()
     {
@@ -175,15 +173,8 @@ public final class AdaptiveShared
     private void thresholdsChanged()
     {
         sampleThreshold = shadows.sampleThreshold();
-        thresholds[SAMPLE] = sampleThreshold;
         thresholds[ADDITION_BATCH] = additionBatch();
         thresholds[REPLAY] = shadows.full() ? sampleThreshold : 0;
-    }
-
-    /** Counts hits of sampled keys that the read path did not replay ({@link WindowShadows#commonHits}). Locked. */
-    void commonHitsLocked(final long hits)
-    {
-        feedShadows(0, hits);
     }
 
     /**
@@ -232,7 +223,7 @@ public final class AdaptiveShared
         final boolean added = count && sketch.add(hash);
         if (sampled(hash))
         {
-            feedShadows(hash, 0);
+            feedShadows(hash);
         }
         return added;
     }
@@ -257,22 +248,12 @@ public final class AdaptiveShared
         sketch.added(count);
     }
 
-    /**
-     * Replays an access of {@code hash} on the shadows, or counts {@code commonHits} hits when that
-     * is not 0. Locked.
-     */
-    private void feedShadows(final long hash, final long commonHits)
+    /** Replays an access of {@code hash} on the shadows. Locked. */
+    private void feedShadows(final long hash)
     {
         try
         {
-            if (commonHits == 0)
-            {
-                shadows.access(hash);
-            }
-            else
-            {
-                shadows.commonHits(commonHits);
-            }
+            shadows.access(hash);
         }
         catch (final RuntimeException ex)
         {

@@ -168,11 +168,15 @@ final class Callbacks
     /** Hands the chunks noted by the operation ending now to its thread's key, to remove after the lock. */
     void handOrphansTo(final KeyRef key)
     {
-        for (int i = 0; i < orphanCount; i += 2)
+        final int count = orphanCount;
+        if (count != 0)
         {
-            key.addOrphans(orphans[i], orphans[i + 1]);
+            for (int i = 0; i < count; i += 2)
+            {
+                key.addOrphans(orphans[i], orphans[i + 1]);
+            }
+            orphanCount = 0;
         }
-        orphanCount = 0;
     }
 
     /** Forgets the chunks noted (by a clear, which empties every segment anyway). */

@@ -45,11 +45,13 @@ public final class Segment extends OptimisticReads
     private final EvictionPolicy policy;
     /** The policy when it is adaptive, else null. */
     private final AdaptivePolicy adaptive;
+    /** The adaptive policy's read-path thresholds ({@link AdaptiveShared#thresholds()}), else null. */
+    private final long[] readThresholds;
     /**
      * The counters, by {@link SegmentStat} ordinal (collision evictions count as evictions too);
      * the cells of the gauges (entries, ring bytes used, listener failures) are filled when read.
      */
-    private final long[] counts = new long[SegmentStat.values().length];
+    private final long[] counts;
     /** Live records: entries and chunks of large values. */
     private int live;
     /** Live chunk records, which are not entries. */
@@ -86,24 +88,39 @@ public final class Segment extends OptimisticReads
         final Memory ring, final Memory index, final MillisClock clock, final RemovalListener listener,
         final ReadGate gate, final CallbackGuard guard, final AdaptiveShared adaptive)
     {
-        this(adaptive == null ? new Ring(ring) : new PagedRing(ring), index, clock, listener, gate, guard, adaptive);
+        // the objects every write changes first (this segment, its index, its counters), the ring's
+        // page tables after them: put between, they cost two threads a tenth of their puts
+        // (docs/benchmarks.md, "The adaptive policy's cost")
+        this(new SlotIndex(index), new long[SegmentStat.values().length], ring, clock, listener, gate, guard,
+            adaptive);
     }
 
     private Segment(
-        final Ring ring, final Memory index, final MillisClock clock, final RemovalListener listener,
-        final ReadGate gate, final CallbackGuard guard, final AdaptiveShared adaptive)
+        final SlotIndex index, final long[] counts, final Memory ring, final MillisClock clock,
+        final RemovalListener listener, final ReadGate gate, final CallbackGuard guard, final AdaptiveShared adaptive)
     {
-        super(ring, new SlotIndex(index, ring), new Expiry(clock), gate, guard);
+        this(index, counts, adaptive == null ? new Ring(ring) : new PagedRing(ring), clock, listener, gate, guard,
+            adaptive);
+    }
+
+    private Segment(
+        final SlotIndex index, final long[] counts, final Ring ring, final MillisClock clock,
+        final RemovalListener listener, final ReadGate gate, final CallbackGuard guard, final AdaptiveShared adaptive)
+    {
+        super(ring, index.bind(ring), new Expiry(clock), gate, guard);
+        this.counts = counts;
         this.callbacks = new Callbacks(ring, guard, listener);
         if (adaptive == null)
         {
             this.policy = new EvictionPolicy(ring, this.index, expiry, callbacks);
             this.adaptive = null;
+            this.readThresholds = null;
         }
         else
         {
             this.adaptive = new AdaptivePolicy((PagedRing)ring, this.index, expiry, callbacks, adaptive, counts);
             this.policy = this.adaptive;
+            this.readThresholds = adaptive.thresholds();
         }
     }
 
@@ -120,7 +137,9 @@ public final class Segment extends OptimisticReads
     @Override
     void noteRead(final int tag, final boolean markChanged)
     {
-        if (adaptive != null)
+        // tested here, on the segment's own field, so that most hits never read the policy's object
+        final long[] thresholds = readThresholds;
+        if (thresholds != null && AdaptivePolicy.wantsRead(thresholds, markChanged))
         {
             adaptive.noteRead(tag, markChanged);
         }

@@ -39,7 +39,8 @@ final class SlotIndex
     static final int RETRY = -2;
 
     private final Memory memory;
-    private final Ring ring;
+    /** The records the slots point into; set once by {@link #bind}, before any other call. */
+    private Ring ring;
     private final int slots;
     private final int maxEntries;
     /**
@@ -54,10 +55,9 @@ final class SlotIndex
     private long foundExpireAt;
 
     /** @param memory the slots, zero-filled, a multiple of {@link IndexDescriptor#SLOT_LENGTH} */
-    SlotIndex(final Memory memory, final Ring ring)
+    SlotIndex(final Memory memory)
     {
         this.memory = memory;
-        this.ring = ring;
         this.slots = memory.capacity() / SLOT_LENGTH;
         this.maxEntries = IndexDescriptor.maxEntries(slots);
         this.probeLimit = Math.min(IndexDescriptor.MAX_DISPLACEMENT, slots - 1);
@@ -65,6 +65,20 @@ final class SlotIndex
         {
             throw new IllegalArgumentException("index must have at least 2 slots: slots=" + slots);
         }
+    }
+
+    /**
+     * Sets the records the slots point into. A separate step so that a segment can allocate this
+     * object before the ring's page tables: the fields every write changes (this one's, the
+     * segment's and its counters) then share a few cache lines, which matters when two threads
+     * take turns on a segment (see Segment's constructor).
+     *
+     * @return this
+     */
+    SlotIndex bind(final Ring records)
+    {
+        this.ring = records;
+        return this;
     }
 
     /** @return the most live entries the index holds */

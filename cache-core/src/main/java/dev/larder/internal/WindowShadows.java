@@ -96,8 +96,6 @@ final class WindowShadows
     /** Decisions per turnover of a shadow. */
     static final int DECISIONS_PER_TURNOVER = 4;
     private static final double DECAY = Math.pow(0.5, 1.0 / (HALF_LIFE * DECISIONS_PER_TURNOVER));
-    /** Decision periods of {@link #commonHits} after which scores keep 2^-16 of what they held before. */
-    static final int MOST_COMMON_PERIODS = 16 * HALF_LIFE * DECISIONS_PER_TURNOVER;
 
 
     private final FrequencySource frequencies;
@@ -183,40 +181,13 @@ final class WindowShadows
         if (full && !wasFull)
         {
             // until now every shadow held every key, so the scores are equal: they tell nothing
-            // apart and only widen the noise a lead must beat
+            // apart and only widen the noise a lead must beat; the first decision period starts
+            // here too, so that nothing before the fill (hits the read path does not replay while
+            // the shadows are not full) changes what they decide after it
             Arrays.fill(scores, 0.0);
+            shadowAccesses = 0;
         }
         counted();
-    }
-
-    /**
-     * Counts {@code hits} hits of sampled keys while the shadows are not {@link #full()}: each is a
-     * hit in every shadow (none has evicted a key yet), so it adds to every score and to the
-     * decision period as a replay would; only the shadows' read marks are not refreshed. The read
-     * path counts these instead of replaying them, so that a cache its working set fits in pays
-     * nothing on reads. Locked; a period at a time, and beyond {@link #MOST_COMMON_PERIODS} whole
-     * periods (where the scores keep 2^-16 of what they held) the rest of the whole periods is
-     * skipped, so that the count of a long read-only stretch costs a writer microseconds.
-     */
-    void commonHits(final long hits)
-    {
-        long left = hits;
-        int periods = 0;
-        while (left > 0)
-        {
-            final long step = Math.min(left, decisionPeriod - shadowAccesses);
-            for (int s = 0; s < scores.length; s++)
-            {
-                scores[s] += step;
-            }
-            shadowAccesses += (int)step - 1;
-            left -= step;
-            counted();
-            if (shadowAccesses == 0 && ++periods == MOST_COMMON_PERIODS)
-            {
-                left %= decisionPeriod;
-            }
-        }
     }
 
     /** Ends a replayed access: once per decision period, may follow a better shadow, then decays the scores. */

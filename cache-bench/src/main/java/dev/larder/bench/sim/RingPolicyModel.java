@@ -249,8 +249,9 @@ public final class RingPolicyModel implements Policy
         }
         if (shadows[0].madeRoom && !wasFull)
         {
-            // equal until the shadows fill: the scores start from zero then
+            // equal until the shadows fill: the scores, and the first decision period, start then
             Arrays.fill(shadowScores, 0.0);
+            shadowAccesses = 0;
         }
         final long youth = (long)YOUNG_CAPACITIES * shadows[0].capacity;
         if (shadows[0].madeRoom && fullAccesses < youth)
