@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -100,19 +101,9 @@ public final class PolicyTable
             final String raw = first(RAW, block);
             if (raw != null)
             {
-                for (final String fork : raw.split("\\]\\s*,"))
+                for (final double[] fork : PolicyPairTable.forks(raw))
                 {
-                    double sum = 0;
-                    int count = 0;
-                    for (final String value : fork.replace("[", "").replace("]", "").split(","))
-                    {
-                        if (!value.isBlank())
-                        {
-                            sum += Double.parseDouble(value.trim());
-                            count++;
-                        }
-                    }
-                    forks.add(sum / Math.max(1, count));
+                    forks.add(Arrays.stream(fork).average().orElse(0));
                 }
             }
             final String alloc = first(ALLOC, block);
